@@ -1,0 +1,17 @@
+/* The extensions linked in: libnftnl's static list, not constructors. */
+#include "builtin.h"
+
+void libxt_standard_init(void);
+void libxt_tcp_init(void);
+void libxt_udp_init(void);
+void libipt_icmp_init(void);
+void libxt_comment_init(void);
+
+const uipt_extension_init_fn uipt_builtin_extensions[] = {
+	libxt_standard_init,
+	libxt_tcp_init,
+	libxt_udp_init,
+	libipt_icmp_init,
+	libxt_comment_init,
+	NULL,
+};

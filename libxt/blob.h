@@ -1,0 +1,30 @@
+/*
+ * The blob: a table as the ipt_replace the kernel would receive, laid out
+ * as libiptc lays it out, with the counters kept beside it in blob order.
+ */
+#ifndef LIBXT_BLOB_H
+#define LIBXT_BLOB_H
+
+#include <stddef.h>
+#include "ruleset.h"
+
+#define UIPT_ENTRY_SIZE XT_ALIGN(sizeof(struct ipt_entry))
+#define UIPT_STD_TARGET_SIZE XT_ALIGN(sizeof(struct xt_standard_target))
+#define UIPT_ERR_TARGET_SIZE XT_ALIGN(sizeof(struct xt_error_target))
+
+struct uipt_blob {
+	struct ipt_replace *repl;	/* header and entries, one allocation */
+	size_t repl_len;		/* sizeof(*repl) + repl->size */
+	struct xt_counters *counters;	/* repl->num_entries of them */
+};
+
+/* Builds the blob of t; fills in each chain's offset on the way. */
+int uipt_blob_build(struct uipt_table *t, struct uipt_blob *b);
+void uipt_blob_free(struct uipt_blob *b);
+
+/* Checks the blob as the kernel's translate_table would and turns it into a
+ * table.  counters may be NULL. */
+int uipt_blob_parse(const struct ipt_replace *repl, size_t len,
+		    const struct xt_counters *counters, struct uipt_table **out);
+
+#endif

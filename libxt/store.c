@@ -1,0 +1,357 @@
+/* Table files, their atomic replacement, and the lock. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "blob.h"
+#include "error.h"
+#include "store.h"
+
+static char state_dir[PATH_MAX];
+static int lock_fd = -1;
+
+static int mkdirs(const char *path)
+{
+	char buf[PATH_MAX];
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0700) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(buf, 0700) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+const char *uipt_state_dir(void)
+{
+	const char *env = getenv("UIPTABLES_STATE"), *xdg, *home;
+
+	if (state_dir[0])
+		return state_dir;
+	if (env && *env)
+		snprintf(state_dir, sizeof(state_dir), "%s", env);
+	else if (geteuid() == 0)
+		snprintf(state_dir, sizeof(state_dir), "/var/lib/uiptables");
+	else if ((xdg = getenv("XDG_STATE_HOME")) && *xdg)
+		snprintf(state_dir, sizeof(state_dir), "%s/uiptables", xdg);
+	else
+		snprintf(state_dir, sizeof(state_dir), "%s/.local/state/uiptables",
+			 (home = getenv("HOME")) ? home : "");
+	return state_dir;
+}
+
+static int ensure_dir(void)
+{
+	if (mkdirs(uipt_state_dir()) < 0)
+		return xt_error(RESOURCE_PROBLEM, "cannot create state directory %s: %s",
+				uipt_state_dir(), strerror(errno));
+	return 0;
+}
+
+static void sleep_us(long us)
+{
+	struct timespec ts = { us / 1000000, (us % 1000000) * 1000 };
+
+	nanosleep(&ts, NULL);
+}
+
+int uipt_lock(int wait, long interval_us)
+{
+	char path[PATH_MAX];
+	struct timespec start, now;
+
+	if (lock_fd >= 0)
+		return 0;
+	if (ensure_dir() < 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/xtables.lock", uipt_state_dir());
+	lock_fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0600);
+	if (lock_fd < 0)
+		return xt_error(RESOURCE_PROBLEM, "Fatal: can't open lock file %s: %s",
+				path, strerror(errno));
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	while (flock(lock_fd, LOCK_EX | LOCK_NB) < 0) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (wait == 0) {
+			uipt_unlock();
+			return xt_error(RESOURCE_PROBLEM,
+					"Another app is currently holding the xtables lock. "
+					"Perhaps you want to use the -w option?");
+		}
+		if (wait > 0 && now.tv_sec - start.tv_sec >= wait) {
+			uipt_unlock();
+			return xt_error(RESOURCE_PROBLEM,
+					"Another app is currently holding the xtables lock. "
+					"Stopped waiting after %ds.", wait);
+		}
+		sleep_us(interval_us > 0 ? interval_us : 1000000);
+	}
+	return 0;
+}
+
+void uipt_unlock(void)
+{
+	if (lock_fd >= 0)
+		close(lock_fd);
+	lock_fd = -1;
+}
+
+/* 64-bit multiply-xor over words: fast enough for 100k-rule tables. */
+#define CHECKSUM_SEED 0xcbf29ce484222325ull
+
+/* Chainable while every part but the last is a multiple of 8 bytes. */
+static uint64_t checksum(uint64_t h, const void *p, size_t len)
+{
+	const unsigned char *b = p;
+	uint64_t w;
+
+	for (; len >= 8; len -= 8, b += 8) {
+		memcpy(&w, b, 8);
+		h = (h ^ w) * 0x100000001b3ull;
+		h ^= h >> 29;
+	}
+	while (len--)
+		h = (h ^ *b++) * 0x100000001b3ull;
+	return h;
+}
+
+static void table_path(char *buf, size_t n, const char *name)
+{
+	snprintf(buf, n, "%s/%s.ipt", uipt_state_dir(), name);
+}
+
+static int read_file(const char *path, char **buf, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	ssize_t got = 0;
+
+	if (fd < 0)
+		return errno == ENOENT ? 1 : xt_error(RESOURCE_PROBLEM,
+				"cannot open %s: %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0 || !(*buf = malloc((size_t)st.st_size + 1))) {
+		close(fd);
+		return xt_error(RESOURCE_PROBLEM, "cannot read %s", path);
+	}
+	while ((size_t)got < (size_t)st.st_size) {
+		ssize_t r = read(fd, *buf + got, (size_t)st.st_size - (size_t)got);
+		if (r <= 0)
+			break;
+		got += r;
+	}
+	close(fd);
+	*len = (size_t)got;
+	return 0;
+}
+
+static int damaged(const char *path, const char *why)
+{
+	return xt_error(OTHER_PROBLEM,
+			"state file %s is damaged or foreign (%s); left untouched",
+			path, why);
+}
+
+static int decode(const char *path, const char *buf, size_t len,
+		  struct uipt_table **out)
+{
+	struct uipt_store_header h;
+	const char *body = buf + sizeof(h);
+	size_t blen = len - sizeof(h);
+	struct ipt_replace *repl;
+	int ret;
+
+	if (len < sizeof(h))
+		return damaged(path, "too short");
+	memcpy(&h, buf, sizeof(h));
+	if (memcmp(h.magic, UIPT_STORE_MAGIC, sizeof(h.magic)))
+		return damaged(path, "bad magic");
+	if (h.version != UIPT_STORE_VERSION || h.family != NFPROTO_IPV4)
+		return damaged(path, "unsupported version or family");
+	if (h.repl_len > blen ||
+	    blen - h.repl_len != (size_t)h.num_counters * sizeof(struct xt_counters))
+		return damaged(path, "sizes do not add up");
+	if (checksum(CHECKSUM_SEED, body, blen) != h.checksum)
+		return damaged(path, "checksum mismatch");
+	repl = (struct ipt_replace *)body;
+	if (h.repl_len < sizeof(*repl) || repl->num_entries != h.num_counters)
+		return damaged(path, "entry count mismatch");
+	ret = uipt_blob_parse(repl, h.repl_len,
+			      (const struct xt_counters *)(body + h.repl_len), out);
+	if (ret < 0) {
+		char why[512];
+
+		snprintf(why, sizeof(why), "%s", xt_error_msg());
+		return damaged(path, why);
+	}
+	return 0;
+}
+
+int uipt_table_load(const char *name, struct uipt_table **out)
+{
+	const struct uipt_table_def *def = uipt_table_def(name);
+	char path[PATH_MAX], *buf = NULL;
+	size_t len = 0;
+	int ret;
+
+	if (!def)
+		return xt_error(OTHER_PROBLEM, "can't initialize iptables table `%s': "
+				"Table does not exist (do you need to insmod?)", name);
+	table_path(path, sizeof(path), name);
+	ret = read_file(path, &buf, &len);
+	if (ret == 1) {
+		*out = uipt_table_new(def);
+		return 0;
+	}
+	if (ret < 0)
+		return -1;
+	/* The blob must be 8-byte aligned for its structs: malloc gives that,
+	 * and the header is a multiple of 8. */
+	ret = decode(path, buf, len, out);
+	free(buf);
+	return ret;
+}
+
+int uipt_table_exists(const char *name)
+{
+	char path[PATH_MAX];
+
+	table_path(path, sizeof(path), name);
+	return access(path, F_OK) == 0;
+}
+
+static int write_all(int fd, const void *p, size_t n)
+{
+	const char *c = p;
+
+	while (n) {
+		ssize_t w = write(fd, c, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		c += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int sync_dir(void)
+{
+	int fd = open(uipt_state_dir(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	fsync(fd);
+	close(fd);
+	return 0;
+}
+
+static int write_atomic(const char *path, const struct uipt_store_header *h,
+			const struct uipt_blob *b)
+{
+	char tmp[PATH_MAX + 32];
+	size_t clen = (size_t)h->num_counters * sizeof(struct xt_counters);
+	int fd;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+	fd = open(tmp, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return xt_error(RESOURCE_PROBLEM, "cannot write %s: %s", tmp, strerror(errno));
+	if (write_all(fd, h, sizeof(*h)) < 0 ||
+	    write_all(fd, b->repl, b->repl_len) < 0 ||
+	    write_all(fd, b->counters, clen) < 0 || fsync(fd) < 0) {
+		int e = errno;
+		close(fd);
+		unlink(tmp);
+		return xt_error(RESOURCE_PROBLEM, "cannot write %s: %s", tmp, strerror(e));
+	}
+	close(fd);
+	if (rename(tmp, path) < 0) {
+		int e = errno;
+		unlink(tmp);
+		return xt_error(RESOURCE_PROBLEM, "cannot replace %s: %s", path, strerror(e));
+	}
+	sync_dir();
+	return 0;
+}
+
+/* Tables in the order of first use, as the kernel lists them (newest
+ * first in ip_tables_names, which save walks). */
+static void note_table(const char *name)
+{
+	char path[PATH_MAX], **names = NULL;
+	size_t n = uipt_tables_in_use(&names);
+	bool known = false;
+	FILE *f;
+
+	for (size_t i = 0; i < n; i++) {
+		known |= !strcmp(names[i], name);
+		free(names[i]);
+	}
+	free(names);
+	if (known)
+		return;
+	snprintf(path, sizeof(path), "%s/tables", uipt_state_dir());
+	if ((f = fopen(path, "a"))) {
+		fprintf(f, "%s\n", name);
+		fflush(f);
+		fsync(fileno(f));
+		fclose(f);
+	}
+}
+
+size_t uipt_tables_in_use(char ***names)
+{
+	char path[PATH_MAX], line[64];
+	size_t n = 0;
+	FILE *f;
+
+	*names = NULL;
+	snprintf(path, sizeof(path), "%s/tables", uipt_state_dir());
+	if (!(f = fopen(path, "r")))
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (!uipt_table_def(line) || !uipt_table_exists(line))
+			continue;
+		*names = realloc(*names, (n + 1) * sizeof(**names));
+		if (!*names)
+			abort();
+		(*names)[n++] = strdup(line);
+	}
+	fclose(f);
+	return n;
+}
+
+int uipt_table_store(struct uipt_table *t)
+{
+	struct uipt_store_header h = { .version = UIPT_STORE_VERSION,
+				       .family = NFPROTO_IPV4 };
+	struct uipt_blob b;
+	char path[PATH_MAX];
+	int ret;
+
+	if (ensure_dir() < 0 || uipt_blob_build(t, &b) < 0)
+		return -1;
+	memcpy(h.magic, UIPT_STORE_MAGIC, sizeof(h.magic));
+	h.repl_len = b.repl_len;
+	h.num_counters = b.repl->num_entries;
+	h.checksum = checksum(checksum(CHECKSUM_SEED, b.repl, b.repl_len),
+			      b.counters, h.num_counters * sizeof(struct xt_counters));
+	table_path(path, sizeof(path), t->name);
+	ret = write_atomic(path, &h, &b);
+	uipt_blob_free(&b);
+	if (ret == 0)
+		note_table(t->name);
+	return ret;
+}

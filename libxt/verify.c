@@ -1,0 +1,111 @@
+/* The kernel's mark_source_chains and check_entry, on the model. */
+#include <string.h>
+#include "registry.h"
+#include "verify.h"
+
+enum { WHITE, GREY, BLACK };
+
+/* Depth-first from one chain; a grey chain met again is a loop. */
+static int visit(struct uipt_chain *c, unsigned int hooks)
+{
+	c->hooks |= hooks;
+	c->mark = GREY;
+	for (uint32_t i = 0; i < c->n; i++) {
+		struct uipt_chain *to = c->rules[i]->jump;
+
+		if (!to)
+			continue;
+		if (to->mark == GREY)
+			return xt_error(OTHER_PROBLEM, "Too many links.");
+		if (to->mark == BLACK && (to->hooks & hooks) == hooks)
+			continue;
+		if (visit(to, hooks) < 0)
+			return -1;
+	}
+	c->mark = BLACK;
+	return 0;
+}
+
+static int find_loops(struct uipt_table *t)
+{
+	for (uint32_t i = 0; i < t->n; i++) {
+		t->chains[i]->hooks = 0;
+		t->chains[i]->mark = WHITE;
+	}
+	for (uint32_t i = 0; i < t->nbuiltin; i++) {
+		for (uint32_t j = t->nbuiltin; j < t->n; j++)
+			if (t->chains[j]->mark == GREY)
+				t->chains[j]->mark = BLACK;
+		if (visit(t->chains[i], 1u << t->chains[i]->hook) < 0)
+			return -1;
+	}
+	/* Chains no hook reaches can still loop among themselves. */
+	for (uint32_t i = t->nbuiltin; i < t->n; i++)
+		if (t->chains[i]->mark == WHITE && visit(t->chains[i], 0) < 0)
+			return -1;
+	return 0;
+}
+
+static int check_use(const char *what, const char *name, const char *table,
+		     unsigned int hooks, uint16_t proto, const struct uipt_table *t,
+		     const struct uipt_chain *c, const struct ipt_entry *e)
+{
+	if (table && strcmp(table, t->name))
+		return xt_error(OTHER_PROBLEM,
+				"%s `%s' is only valid in table `%s', not `%s'.",
+				what, name, table, t->name);
+	if (hooks && (c->hooks & ~hooks))
+		return xt_error(OTHER_PROBLEM,
+				"%s `%s' used from a hook it does not support (chain %s).",
+				what, name, c->name);
+	if (proto && (e->ip.proto != proto || (e->ip.invflags & XT_INV_PROTO)))
+		return xt_error(OTHER_PROBLEM, "%s `%s' needs protocol %u.",
+				what, name, proto);
+	return 0;
+}
+
+static int check_rule(const struct uipt_table *t, const struct uipt_chain *c,
+		      const struct uipt_rule *r)
+{
+	const struct ipt_entry *e = uipt_rule_entry(r);
+	struct xt_check_param par = {
+		.table = t->name, .entry = e, .hook_mask = c->hooks,
+		.family = NFPROTO_IPV4,
+	};
+
+	for (uint32_t o = sizeof(*e); o < e->target_offset;) {
+		const struct xt_entry_match *m = (const void *)((const char *)e + o);
+		const struct xtables_match *x =
+			xt_find_match_rev(m->u.user.name, m->u.user.revision, NFPROTO_IPV4);
+
+		if (x && check_use("match", x->name, x->table, x->hooks, x->proto, t, c, e))
+			return -1;
+		par.data = m->data;
+		if (x && x->checkentry && x->checkentry(&par) < 0)
+			return -1;
+		o += m->u.match_size;
+	}
+	if (r->kind != UIPT_RULE_TARGET)
+		return 0;
+	const struct xt_entry_target *tg = uipt_rule_target(r);
+	const struct xtables_target *x =
+		xt_find_target_rev(tg->u.user.name, tg->u.user.revision, NFPROTO_IPV4);
+	if (x && check_use("target", x->name, x->table, x->hooks, x->proto, t, c, e))
+		return -1;
+	par.data = tg->data;
+	return x && x->checkentry ? x->checkentry(&par) : 0;
+}
+
+int uipt_table_verify(struct uipt_table *t)
+{
+	if (find_loops(t) < 0)
+		return -1;
+	for (uint32_t i = 0; i < t->n; i++) {
+		const struct uipt_chain *c = t->chains[i];
+
+		for (uint32_t j = 0; j < c->n; j++)
+			if (check_rule(t, c, c->rules[j]) < 0)
+				return -1;
+	}
+	return 0;
+}

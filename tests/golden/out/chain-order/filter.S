@@ -1,0 +1,37 @@
+-P INPUT ACCEPT
+-P FORWARD ACCEPT
+-P OUTPUT ACCEPT
+-N 0num
+-N A.B
+-N Alpha
+-N UNUSED
+-N Z
+-N _x
+-N a
+-N a-b
+-N a_b
+-N aa
+-N ab
+-N beta
+-N x234567890123456789012345678
+-N zeta
+-A INPUT -j zeta
+-A INPUT -j Alpha
+-A INPUT -j beta
+-A INPUT -j _x
+-A INPUT -j a-b
+-A INPUT -j a
+-A INPUT -j aa
+-A INPUT -j ab
+-A INPUT -j Z
+-A INPUT -j 0num
+-A INPUT -j A.B
+-A INPUT -j a_b
+-A INPUT -j x234567890123456789012345678
+-A Alpha -s 192.0.2.1/32 -j ACCEPT
+-A _x -s 192.0.2.3/32
+-A a -j zeta
+-A a-b -j RETURN
+-A aa -g beta
+-A beta -s 192.0.2.2/32 -j DROP
+-A zeta -s 192.0.2.26/32 -j RETURN

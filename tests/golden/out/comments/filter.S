@@ -1,0 +1,19 @@
+-P INPUT ACCEPT
+-P FORWARD ACCEPT
+-P OUTPUT ACCEPT
+-A INPUT -m comment --comment plain -j ACCEPT
+-A INPUT -m comment --comment "two words" -j ACCEPT
+-A INPUT -s 192.0.2.1/32 -m comment --comment "allow admin host" -j ACCEPT
+-A INPUT -m comment --comment "say \"hello\" there" -j ACCEPT
+-A INPUT -m comment --comment "it\'s" -j ACCEPT
+-A INPUT -m comment --comment "a\\b" -j ACCEPT
+-A INPUT -m comment --comment "tab	in" -j ACCEPT
+-A INPUT -m comment --comment "  leading and trailing  " -j ACCEPT
+-A INPUT -m comment --comment "semi;colon # hash" -j ACCEPT
+-A INPUT -m comment --comment "" -j ACCEPT
+-A INPUT -m comment --comment x -m comment --comment y -j ACCEPT
+-A INPUT -p tcp -m tcp --dport 22 -m comment --comment "ssh from anywhere" -j ACCEPT
+-A INPUT -m comment --comment "café" -j ACCEPT
+-A INPUT -m comment --comment ccccccccc_ccccccccc_ccccccccc_ccccccccc_ccccccccc_ccccccccc_ccccccccc_ccccccccc_ccccccccc_ccccccccc_ccccccccc_ccccccccc_ccccccccc_ccccccccc_ccccccccc_ccccccccc_ccccccccc_ccccccccc_ccccccccc_ccccccccc_ccccccccc_ccccccccc_ccccccccc_ccccccccc_ccccccccc_12345 -j DROP
+-A FORWARD -m comment --comment "no target"
+-A OUTPUT -m comment --comment "-j DROP" -j ACCEPT

@@ -1,0 +1,21 @@
+-P INPUT DROP
+-P FORWARD ACCEPT
+-P OUTPUT ACCEPT
+-N USR
+-A INPUT -s 192.0.2.0/24 -j ACCEPT
+-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT
+-A INPUT -p udp -j USR
+-A INPUT -p icmp -j ACCEPT
+-A INPUT -i eth0 -j ACCEPT
+-A INPUT -i eth1 -j ACCEPT
+-A INPUT -i eth2 -j ACCEPT
+-A INPUT -i eth3 -j ACCEPT
+-A INPUT -i eth4 -j ACCEPT
+-A INPUT -i eth5 -j ACCEPT
+-A INPUT -i eth6 -j ACCEPT
+-A INPUT -i eth7 -j ACCEPT
+-A INPUT -i eth8
+-A INPUT -i eth9
+-A FORWARD -j DROP
+-A USR -s 198.51.100.0/24 -j RETURN
+-A USR -j DROP

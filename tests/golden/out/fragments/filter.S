@@ -1,0 +1,10 @@
+-P INPUT ACCEPT
+-P FORWARD ACCEPT
+-P OUTPUT ACCEPT
+-A INPUT -f -j DROP
+-A INPUT ! -f -j ACCEPT
+-A INPUT -p udp -f -j DROP
+-A INPUT -s 192.0.2.0/24 -f
+-A FORWARD -p gre ! -f -j ACCEPT
+-A FORWARD -i eth0 -f -j ACCEPT
+-A OUTPUT -f -j RETURN

@@ -1,0 +1,31 @@
+-P INPUT ACCEPT
+-P FORWARD ACCEPT
+-P OUTPUT ACCEPT
+-A INPUT -p icmp -m icmp --icmp-type any -j ACCEPT
+-A INPUT -p icmp -m icmp --icmp-type 8 -j ACCEPT
+-A INPUT -p icmp -m icmp --icmp-type 0 -j ACCEPT
+-A INPUT -p icmp -m icmp --icmp-type 8 -j ACCEPT
+-A INPUT -p icmp -m icmp --icmp-type 8/0 -j ACCEPT
+-A INPUT -p icmp -m icmp --icmp-type 3 -j ACCEPT
+-A INPUT -p icmp -m icmp --icmp-type 3/4 -j ACCEPT
+-A INPUT -p icmp -m icmp --icmp-type 3 -j ACCEPT
+-A INPUT -p icmp -m icmp --icmp-type 3/4 -j ACCEPT
+-A INPUT -p icmp -m icmp --icmp-type 3/3 -j ACCEPT
+-A INPUT -p icmp -m icmp --icmp-type 11 -j ACCEPT
+-A INPUT -p icmp -m icmp --icmp-type 11/1 -j ACCEPT
+-A INPUT -p icmp -m icmp --icmp-type 12 -j ACCEPT
+-A INPUT -p icmp -m icmp --icmp-type 4 -j ACCEPT
+-A INPUT -p icmp -m icmp --icmp-type 5 -j DROP
+-A INPUT -p icmp -m icmp --icmp-type 5/1 -j DROP
+-A INPUT -p icmp -m icmp --icmp-type 13 -j DROP
+-A INPUT -p icmp -m icmp --icmp-type 17 -j DROP
+-A INPUT -p icmp -m icmp --icmp-type 9 -j DROP
+-A INPUT -p icmp -m icmp --icmp-type 13/0 -j DROP
+-A INPUT -p icmp -m icmp --icmp-type 5/1 -j DROP
+-A INPUT -p icmp -m icmp --icmp-type 3/13 -j DROP
+-A INPUT -p icmp -m icmp --icmp-type 42 -j DROP
+-A INPUT -p icmp -m icmp --icmp-type any -j DROP
+-A INPUT -p icmp -m icmp --icmp-type 200/7 -j DROP
+-A INPUT -p icmp -m icmp ! --icmp-type 0 -j DROP
+-A INPUT -p icmp -m icmp --icmp-type 11 -j ACCEPT
+-A INPUT -p icmp -m icmp --icmp-type 12 -j ACCEPT

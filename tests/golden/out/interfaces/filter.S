@@ -1,0 +1,21 @@
+-P INPUT ACCEPT
+-P FORWARD ACCEPT
+-P OUTPUT ACCEPT
+-A INPUT -i eth0 -j ACCEPT
+-A INPUT -i eth+ -j ACCEPT
+-A INPUT ! -i ppp+ -j DROP
+-A INPUT -i abcdefghijklmno -j ACCEPT
+-A INPUT -i abcdefghijklmn+ -j ACCEPT
+-A INPUT -j ACCEPT
+-A INPUT -i lo
+-A INPUT -i eth0.100 -j ACCEPT
+-A INPUT -i br-1a2b3c4d5e6f -j ACCEPT
+-A INPUT -i a
+-A INPUT -i a+
+-A FORWARD -i eth0 -o eth1 -j ACCEPT
+-A FORWARD -i eth1 ! -o eth0 -j DROP
+-A FORWARD ! -i wg+ ! -o tun+ -j DROP
+-A FORWARD -i veth1234567890a -o veth+ -j ACCEPT
+-A OUTPUT -o eth0 -j ACCEPT
+-A OUTPUT ! -o ppp0 -j ACCEPT
+-A OUTPUT -o 123456789012345 -j ACCEPT

@@ -1,0 +1,26 @@
+-P INPUT DROP
+-P FORWARD ACCEPT
+-P OUTPUT ACCEPT
+-N common
+-N logonly
+-N tail
+-N web
+-A INPUT -j common
+-A INPUT -p tcp -g web
+-A INPUT -p udp -j logonly
+-A INPUT -s 198.51.100.0/24
+-A INPUT -d 203.0.113.0/24 -j RETURN
+-A INPUT -j tail
+-A FORWARD -g common
+-A FORWARD -j RETURN
+-A OUTPUT -o eth0
+-A OUTPUT -j common
+-A common -s 192.0.2.0/24 -j ACCEPT
+-A common -s 198.51.100.7/32 -j DROP
+-A common -j RETURN
+-A logonly -p udp
+-A logonly -j RETURN
+-A tail -p icmp -j ACCEPT
+-A web -p tcp -m tcp --dport 80 -j ACCEPT
+-A web -p tcp -m tcp --dport 443 -j ACCEPT
+-A web -j tail

@@ -1,0 +1,211 @@
+-P INPUT DROP
+-P FORWARD DROP
+-P OUTPUT ACCEPT
+-N blocklist
+-N fwd_lan
+-N fwd_wan
+-N icmp_in
+-N log_drop
+-N svc_tcp
+-N svc_udp
+-A INPUT -i lo -j ACCEPT
+-A INPUT -f -j DROP
+-A INPUT -j blocklist
+-A INPUT -p tcp -j svc_tcp
+-A INPUT -p udp -j svc_udp
+-A INPUT -p icmp -j icmp_in
+-A INPUT -g log_drop
+-A FORWARD -i eth0 -j fwd_lan
+-A FORWARD -i eth1 -j fwd_wan
+-A OUTPUT -d 198.51.100.200/32 -o eth0 -j ACCEPT
+-A OUTPUT -d 198.51.100.201/32 -o eth1 -j ACCEPT
+-A OUTPUT -d 198.51.100.202/32 -o eth2 -j ACCEPT
+-A OUTPUT -d 198.51.100.203/32 -o eth0 -j ACCEPT
+-A OUTPUT -d 198.51.100.204/32 -o eth1 -j ACCEPT
+-A OUTPUT -d 198.51.100.205/32 -o eth2 -j ACCEPT
+-A OUTPUT -d 198.51.100.206/32 -o eth0 -j ACCEPT
+-A OUTPUT -d 198.51.100.207/32 -o eth1 -j ACCEPT
+-A OUTPUT -d 198.51.100.208/32 -o eth2 -j ACCEPT
+-A OUTPUT -d 198.51.100.209/32 -o eth0 -j ACCEPT
+-A blocklist -s 198.51.100.0/31 -j DROP
+-A blocklist -s 198.51.100.6/32 -j DROP
+-A blocklist -s 198.51.100.12/32 -j DROP
+-A blocklist -s 198.51.100.18/31 -j DROP
+-A blocklist -s 198.51.100.24/32 -j DROP
+-A blocklist -s 198.51.100.30/32 -j DROP
+-A blocklist -s 198.51.100.36/31 -j DROP
+-A blocklist -s 198.51.100.42/32 -j DROP
+-A blocklist -s 198.51.100.48/32 -j DROP
+-A blocklist -s 198.51.100.54/31 -j DROP
+-A blocklist -s 198.51.100.60/32 -j DROP
+-A blocklist -s 198.51.100.66/32 -j DROP
+-A blocklist -s 198.51.100.72/31 -j DROP
+-A blocklist -s 198.51.100.78/32 -j DROP
+-A blocklist -s 198.51.100.84/32 -j DROP
+-A blocklist -s 198.51.100.90/31 -j DROP
+-A blocklist -s 198.51.100.96/32 -j DROP
+-A blocklist -s 198.51.100.102/32 -j DROP
+-A blocklist -s 198.51.100.108/31 -j DROP
+-A blocklist -s 198.51.100.114/32 -j DROP
+-A blocklist -s 198.51.100.120/32 -j DROP
+-A blocklist -s 198.51.100.126/31 -j DROP
+-A blocklist -s 198.51.100.132/32 -j DROP
+-A blocklist -s 198.51.100.138/32 -j DROP
+-A blocklist -s 198.51.100.144/31 -j DROP
+-A blocklist -s 198.51.100.150/32 -j DROP
+-A blocklist -s 198.51.100.156/32 -j DROP
+-A blocklist -s 198.51.100.162/31 -j DROP
+-A blocklist -s 198.51.100.168/32 -j DROP
+-A blocklist -s 198.51.100.174/32 -j DROP
+-A blocklist -s 198.51.100.180/31 -j DROP
+-A blocklist -s 198.51.100.186/32 -j DROP
+-A blocklist -s 198.51.100.192/32 -j DROP
+-A blocklist -s 198.51.100.198/31 -j DROP
+-A blocklist -s 198.51.100.204/32 -j DROP
+-A blocklist -s 198.51.100.210/32 -j DROP
+-A blocklist -s 198.51.100.216/31 -j DROP
+-A blocklist -s 198.51.100.222/32 -j DROP
+-A blocklist -s 198.51.100.228/32 -j DROP
+-A blocklist -s 198.51.100.234/31 -j DROP
+-A blocklist -s 203.0.113.0/28 -m comment --comment "bad net 0" -j DROP
+-A blocklist -s 203.0.113.16/28 -m comment --comment "bad net 1" -j DROP
+-A blocklist -s 203.0.113.32/28 -m comment --comment "bad net 2" -j DROP
+-A blocklist -s 203.0.113.48/28 -m comment --comment "bad net 3" -j DROP
+-A blocklist -s 203.0.113.64/28 -m comment --comment "bad net 4" -j DROP
+-A blocklist -s 203.0.113.80/28 -m comment --comment "bad net 5" -j DROP
+-A blocklist -s 203.0.113.96/28 -m comment --comment "bad net 6" -j DROP
+-A blocklist -s 203.0.113.112/28 -m comment --comment "bad net 7" -j DROP
+-A blocklist -s 203.0.113.128/28 -m comment --comment "bad net 8" -j DROP
+-A blocklist -s 203.0.113.144/28 -m comment --comment "bad net 9" -j DROP
+-A blocklist -j RETURN
+-A fwd_lan -s 192.0.2.0/29 -o eth1 -j ACCEPT
+-A fwd_lan -s 192.0.2.8/29 -o eth1 -j ACCEPT
+-A fwd_lan -s 192.0.2.16/29 -o eth1 -j ACCEPT
+-A fwd_lan -s 192.0.2.24/29 -o eth1 -j ACCEPT
+-A fwd_lan -s 192.0.2.32/29 -o eth1 -j ACCEPT
+-A fwd_lan -s 192.0.2.40/29 -o eth1 -j ACCEPT
+-A fwd_lan -s 192.0.2.48/29 -o eth1 -j ACCEPT
+-A fwd_lan -s 192.0.2.56/29 -o eth1 -j ACCEPT
+-A fwd_lan -s 192.0.2.64/29 -o eth1 -j ACCEPT
+-A fwd_lan -s 192.0.2.72/29 -o eth1 -j ACCEPT
+-A fwd_lan -s 192.0.2.80/29 -o eth1 -j ACCEPT
+-A fwd_lan -s 192.0.2.88/29 -o eth1 -j ACCEPT
+-A fwd_lan -s 192.0.2.96/29 -o eth1 -j ACCEPT
+-A fwd_lan -s 192.0.2.104/29 -o eth1 -j ACCEPT
+-A fwd_lan -s 192.0.2.112/29 -o eth1 -j ACCEPT
+-A fwd_lan -s 192.0.2.120/29 -o eth1 -j ACCEPT
+-A fwd_lan -s 192.0.2.128/29 -o eth1 -j ACCEPT
+-A fwd_lan -s 192.0.2.136/29 -o eth1 -j ACCEPT
+-A fwd_lan -s 192.0.2.144/29 -o eth1 -j ACCEPT
+-A fwd_lan -s 192.0.2.152/29 -o eth1 -j ACCEPT
+-A fwd_lan -s 192.0.2.160/29 -o eth1 -j ACCEPT
+-A fwd_lan -s 192.0.2.168/29 -o eth1 -j ACCEPT
+-A fwd_lan -s 192.0.2.176/29 -o eth1 -j ACCEPT
+-A fwd_lan -s 192.0.2.184/29 -o eth1 -j ACCEPT
+-A fwd_lan -s 192.0.2.192/29 -o eth1 -j ACCEPT
+-A fwd_wan ! -s 198.51.100.0/24 -d 192.0.2.1/32 -j DROP
+-A fwd_wan -d 192.0.2.9/32 -p tcp -m tcp --dport 81 -j ACCEPT
+-A fwd_wan -d 192.0.2.17/32 -p tcp -m tcp --dport 82 -j ACCEPT
+-A fwd_wan ! -s 198.51.100.0/24 -d 192.0.2.25/32 -j DROP
+-A fwd_wan -d 192.0.2.33/32 -p tcp -m tcp --dport 84 -j ACCEPT
+-A fwd_wan -d 192.0.2.41/32 -p tcp -m tcp --dport 85 -j ACCEPT
+-A fwd_wan ! -s 198.51.100.0/24 -d 192.0.2.49/32 -j DROP
+-A fwd_wan -d 192.0.2.57/32 -p tcp -m tcp --dport 87 -j ACCEPT
+-A fwd_wan -d 192.0.2.65/32 -p tcp -m tcp --dport 88 -j ACCEPT
+-A fwd_wan ! -s 198.51.100.0/24 -d 192.0.2.73/32 -j DROP
+-A fwd_wan -d 192.0.2.81/32 -p tcp -m tcp --dport 90 -j ACCEPT
+-A fwd_wan -d 192.0.2.89/32 -p tcp -m tcp --dport 91 -j ACCEPT
+-A fwd_wan ! -s 198.51.100.0/24 -d 192.0.2.97/32 -j DROP
+-A fwd_wan -d 192.0.2.105/32 -p tcp -m tcp --dport 93 -j ACCEPT
+-A fwd_wan -d 192.0.2.113/32 -p tcp -m tcp --dport 94 -j ACCEPT
+-A fwd_wan ! -s 198.51.100.0/24 -d 192.0.2.121/32 -j DROP
+-A fwd_wan -d 192.0.2.129/32 -p tcp -m tcp --dport 96 -j ACCEPT
+-A fwd_wan -d 192.0.2.137/32 -p tcp -m tcp --dport 97 -j ACCEPT
+-A fwd_wan ! -s 198.51.100.0/24 -d 192.0.2.145/32 -j DROP
+-A fwd_wan -d 192.0.2.153/32 -p tcp -m tcp --dport 99 -j ACCEPT
+-A fwd_wan -d 192.0.2.161/32 -p tcp -m tcp --dport 100 -j ACCEPT
+-A fwd_wan ! -s 198.51.100.0/24 -d 192.0.2.169/32 -j DROP
+-A fwd_wan -d 192.0.2.177/32 -p tcp -m tcp --dport 102 -j ACCEPT
+-A fwd_wan -d 192.0.2.185/32 -p tcp -m tcp --dport 103 -j ACCEPT
+-A fwd_wan ! -s 198.51.100.0/24 -d 192.0.2.193/32 -j DROP
+-A fwd_wan -j log_drop
+-A icmp_in -p icmp -m icmp --icmp-type 8 -j ACCEPT
+-A icmp_in -p icmp -m icmp --icmp-type 0 -j ACCEPT
+-A icmp_in -p icmp -m icmp --icmp-type 3 -j ACCEPT
+-A icmp_in -p icmp -m icmp --icmp-type 11 -j ACCEPT
+-A icmp_in -p icmp -m icmp --icmp-type 3/4 -j ACCEPT
+-A icmp_in -p icmp -m icmp --icmp-type 11/0 -j ACCEPT
+-A icmp_in -p icmp -m icmp --icmp-type 12 -j ACCEPT
+-A icmp_in -p icmp -m icmp --icmp-type 12 -j ACCEPT
+-A icmp_in -j log_drop
+-A log_drop -m comment --comment "final drop" -j DROP
+-A svc_tcp -s 192.0.2.0/32 -p tcp -m tcp --dport 1000:1005 -j ACCEPT
+-A svc_tcp -p tcp -m tcp --dport 1007 --tcp-flags SYN,RST,ACK SYN -j ACCEPT
+-A svc_tcp -i eth2 -p tcp -m tcp --sport 1024:65535 --dport 1014 -j ACCEPT
+-A svc_tcp -p tcp -m tcp ! --dport 1021 ! --tcp-flags FIN,SYN,RST,ACK SYN
+-A svc_tcp -d 203.0.113.4/32 -p tcp -m tcp --dport 1028 -j RETURN
+-A svc_tcp -s 192.0.2.5/32 -p tcp -m tcp --dport 1035:1040 -j ACCEPT
+-A svc_tcp -p tcp -m tcp --dport 1042 --tcp-flags SYN,RST,ACK SYN -j ACCEPT
+-A svc_tcp -i eth3 -p tcp -m tcp --sport 1024:65535 --dport 1049 -j ACCEPT
+-A svc_tcp -p tcp -m tcp ! --dport 1056 ! --tcp-flags FIN,SYN,RST,ACK SYN
+-A svc_tcp -d 203.0.113.9/32 -p tcp -m tcp --dport 1063 -j RETURN
+-A svc_tcp -s 192.0.2.10/32 -p tcp -m tcp --dport 1070:1075 -j ACCEPT
+-A svc_tcp -p tcp -m tcp --dport 1077 --tcp-flags SYN,RST,ACK SYN -j ACCEPT
+-A svc_tcp -i eth0 -p tcp -m tcp --sport 1024:65535 --dport 1084 -j ACCEPT
+-A svc_tcp -p tcp -m tcp ! --dport 1091 ! --tcp-flags FIN,SYN,RST,ACK SYN
+-A svc_tcp -d 203.0.113.14/32 -p tcp -m tcp --dport 1098 -j RETURN
+-A svc_tcp -s 192.0.2.15/32 -p tcp -m tcp --dport 1105:1110 -j ACCEPT
+-A svc_tcp -p tcp -m tcp --dport 1112 --tcp-flags SYN,RST,ACK SYN -j ACCEPT
+-A svc_tcp -i eth1 -p tcp -m tcp --sport 1024:65535 --dport 1119 -j ACCEPT
+-A svc_tcp -p tcp -m tcp ! --dport 1126 ! --tcp-flags FIN,SYN,RST,ACK SYN
+-A svc_tcp -d 203.0.113.19/32 -p tcp -m tcp --dport 1133 -j RETURN
+-A svc_tcp -s 192.0.2.20/32 -p tcp -m tcp --dport 1140:1145 -j ACCEPT
+-A svc_tcp -p tcp -m tcp --dport 1147 --tcp-flags SYN,RST,ACK SYN -j ACCEPT
+-A svc_tcp -i eth2 -p tcp -m tcp --sport 1024:65535 --dport 1154 -j ACCEPT
+-A svc_tcp -p tcp -m tcp ! --dport 1161 ! --tcp-flags FIN,SYN,RST,ACK SYN
+-A svc_tcp -d 203.0.113.24/32 -p tcp -m tcp --dport 1168 -j RETURN
+-A svc_tcp -s 192.0.2.25/32 -p tcp -m tcp --dport 1175:1180 -j ACCEPT
+-A svc_tcp -p tcp -m tcp --dport 1182 --tcp-flags SYN,RST,ACK SYN -j ACCEPT
+-A svc_tcp -i eth3 -p tcp -m tcp --sport 1024:65535 --dport 1189 -j ACCEPT
+-A svc_tcp -p tcp -m tcp ! --dport 1196 ! --tcp-flags FIN,SYN,RST,ACK SYN
+-A svc_tcp -d 203.0.113.29/32 -p tcp -m tcp --dport 1203 -j RETURN
+-A svc_tcp -s 192.0.2.30/32 -p tcp -m tcp --dport 1210:1215 -j ACCEPT
+-A svc_tcp -p tcp -m tcp --dport 1217 --tcp-flags SYN,RST,ACK SYN -j ACCEPT
+-A svc_tcp -i eth0 -p tcp -m tcp --sport 1024:65535 --dport 1224 -j ACCEPT
+-A svc_tcp -p tcp -m tcp ! --dport 1231 ! --tcp-flags FIN,SYN,RST,ACK SYN
+-A svc_tcp -d 203.0.113.34/32 -p tcp -m tcp --dport 1238 -j RETURN
+-A svc_tcp -s 192.0.2.35/32 -p tcp -m tcp --dport 1245:1250 -j ACCEPT
+-A svc_tcp -p tcp -m tcp --dport 1252 --tcp-flags SYN,RST,ACK SYN -j ACCEPT
+-A svc_tcp -i eth1 -p tcp -m tcp --sport 1024:65535 --dport 1259 -j ACCEPT
+-A svc_tcp -p tcp -m tcp ! --dport 1266 ! --tcp-flags FIN,SYN,RST,ACK SYN
+-A svc_tcp -d 203.0.113.39/32 -p tcp -m tcp --dport 1273 -j RETURN
+-A svc_tcp -s 192.0.2.40/32 -p tcp -m tcp --dport 1280:1285 -j ACCEPT
+-A svc_tcp -p tcp -m tcp --dport 1287 --tcp-flags SYN,RST,ACK SYN -j ACCEPT
+-A svc_tcp -i eth2 -p tcp -m tcp --sport 1024:65535 --dport 1294 -j ACCEPT
+-A svc_tcp -p tcp -m tcp ! --dport 1301 ! --tcp-flags FIN,SYN,RST,ACK SYN
+-A svc_tcp -d 203.0.113.44/32 -p tcp -m tcp --dport 1308 -j RETURN
+-A svc_udp -s 192.0.2.100/32 -p udp -m udp --sport 2000:2001 -j ACCEPT
+-A svc_udp -p udp -m udp --dport 2011 -j ACCEPT
+-A svc_udp -s 192.0.2.102/32 -p udp -m udp --sport 2022:2023 -j ACCEPT
+-A svc_udp -p udp -m udp --dport 2033 -j ACCEPT
+-A svc_udp -s 192.0.2.104/32 -p udp -m udp --sport 2044:2045 -j ACCEPT
+-A svc_udp -p udp -m udp --dport 2055 -j ACCEPT
+-A svc_udp -s 192.0.2.106/32 -p udp -m udp --sport 2066:2067 -j ACCEPT
+-A svc_udp -p udp -m udp --dport 2077 -j ACCEPT
+-A svc_udp -s 192.0.2.108/32 -p udp -m udp --sport 2088:2089 -j ACCEPT
+-A svc_udp -p udp -m udp --dport 2099 -j ACCEPT
+-A svc_udp -s 192.0.2.110/32 -p udp -m udp --sport 2110:2111 -j ACCEPT
+-A svc_udp -p udp -m udp --dport 2121 -j ACCEPT
+-A svc_udp -s 192.0.2.112/32 -p udp -m udp --sport 2132:2133 -j ACCEPT
+-A svc_udp -p udp -m udp --dport 2143 -j ACCEPT
+-A svc_udp -s 192.0.2.114/32 -p udp -m udp --sport 2154:2155 -j ACCEPT
+-A svc_udp -p udp -m udp --dport 2165 -j ACCEPT
+-A svc_udp -s 192.0.2.116/32 -p udp -m udp --sport 2176:2177 -j ACCEPT
+-A svc_udp -p udp -m udp --dport 2187 -j ACCEPT
+-A svc_udp -s 192.0.2.118/32 -p udp -m udp --sport 2198:2199 -j ACCEPT
+-A svc_udp -p udp -m udp --dport 2209 -j ACCEPT
+-A svc_udp -s 192.0.2.120/32 -p udp -m udp --sport 2220:2221 -j ACCEPT
+-A svc_udp -p udp -m udp --dport 2231 -j ACCEPT
+-A svc_udp -s 192.0.2.122/32 -p udp -m udp --sport 2242:2243 -j ACCEPT
+-A svc_udp -p udp -m udp --dport 2253 -j ACCEPT
+-A svc_udp -s 192.0.2.124/32 -p udp -m udp --sport 2264:2265 -j ACCEPT

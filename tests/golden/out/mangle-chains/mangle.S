@@ -1,0 +1,18 @@
+-P PREROUTING DROP
+-P INPUT ACCEPT
+-P FORWARD DROP
+-P OUTPUT ACCEPT
+-P POSTROUTING ACCEPT
+-N Mark
+-N mark
+-N zz
+-A PREROUTING -i eth0 -j Mark
+-A PREROUTING -i eth1 -g mark
+-A PREROUTING -j ACCEPT
+-A INPUT -p udp -m udp --sport 53 -j zz
+-A FORWARD -s 192.0.2.0/24 -d 198.51.100.0/24 -j ACCEPT
+-A OUTPUT -p tcp -m tcp --tcp-flags SYN,RST SYN -j RETURN
+-A POSTROUTING -o eth0 -j zz
+-A Mark -p tcp -j mark
+-A mark -p tcp -m tcp --dport 25 -j DROP
+-A zz -j RETURN

@@ -1,0 +1,8 @@
+-P INPUT DROP
+-P FORWARD DROP
+-P OUTPUT ACCEPT
+-N fchk
+-A INPUT -i lo -j ACCEPT
+-A INPUT -p tcp -m tcp --dport 22 -j fchk
+-A FORWARD -i eth0 -o eth1 -j ACCEPT
+-A fchk -s 192.0.2.0/24 -j ACCEPT

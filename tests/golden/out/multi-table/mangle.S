@@ -1,0 +1,13 @@
+-P PREROUTING ACCEPT
+-P INPUT ACCEPT
+-P FORWARD ACCEPT
+-P OUTPUT ACCEPT
+-P POSTROUTING ACCEPT
+-N mchk
+-A PREROUTING -i eth0 -j mchk
+-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT
+-A FORWARD -f -j DROP
+-A OUTPUT -o eth1 -p icmp -m icmp --icmp-type 8
+-A POSTROUTING -o eth+ -j ACCEPT
+-A mchk -s 198.51.100.0/24 -j RETURN
+-A mchk -j ACCEPT

@@ -1,0 +1,6 @@
+-P PREROUTING ACCEPT
+-P OUTPUT ACCEPT
+-N rawchk
+-A PREROUTING -p udp -m udp --dport 53 -j rawchk
+-A OUTPUT -d 203.0.113.0/24 -j ACCEPT
+-A rawchk -s 192.0.2.0/24 -j RETURN

@@ -1,0 +1,7 @@
+-P INPUT ACCEPT
+-P FORWARD ACCEPT
+-P OUTPUT ACCEPT
+-N schk
+-A INPUT -p tcp -j schk
+-A OUTPUT -d 198.51.100.1/32 -j DROP
+-A schk -j RETURN

@@ -1,0 +1,16 @@
+-P INPUT ACCEPT
+-P FORWARD ACCEPT
+-P OUTPUT ACCEPT
+-A INPUT -p tcp -m tcp ! --dport 22 -j DROP
+-A INPUT -p tcp -m tcp ! --sport 1024:65535 -j DROP
+-A INPUT -p tcp -m tcp ! --tcp-flags FIN,SYN,RST,ACK SYN -j ACCEPT
+-A INPUT -p tcp -m tcp ! --tcp-flags SYN,ACK SYN -j ACCEPT
+-A INPUT -p tcp -m tcp ! --tcp-option 2 -j DROP
+-A INPUT -p tcp -m tcp ! --sport 80 ! --dport 8080:8090 -j ACCEPT
+-A INPUT -p udp -m udp ! --dport 53 -j DROP
+-A INPUT -p udp -m udp ! --sport 67:68 ! --dport 1000:2000 -j DROP
+-A INPUT -p icmp -m icmp ! --icmp-type 8 -j DROP
+-A INPUT -p icmp -m icmp ! --icmp-type 0 -j ACCEPT
+-A INPUT -p icmp -m icmp ! --icmp-type 3/4 -j ACCEPT
+-A INPUT ! -s 192.0.2.0/24 ! -p tcp -m comment --comment "neg with comment" -j DROP
+-A INPUT ! -s 192.0.2.0/24 -p tcp -m tcp ! --dport 443 ! --tcp-flags FIN,SYN,RST,ACK SYN -j DROP

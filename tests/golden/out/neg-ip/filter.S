@@ -1,0 +1,15 @@
+-P INPUT ACCEPT
+-P FORWARD ACCEPT
+-P OUTPUT ACCEPT
+-A INPUT ! -s 192.0.2.0/24 -j DROP
+-A INPUT ! -d 203.0.113.1/32 -j DROP
+-A INPUT ! -i eth0 -j DROP
+-A INPUT ! -p tcp -j ACCEPT
+-A INPUT ! -f -j ACCEPT
+-A INPUT -f -j DROP
+-A FORWARD ! -o eth1 -j DROP
+-A FORWARD ! -s 198.51.100.0/24 ! -d 203.0.113.0/24 ! -i eth+ ! -o ppp+ ! -p udp ! -f -j DROP
+-A FORWARD ! -p gre -j ACCEPT
+-A FORWARD ! -p icmp
+-A OUTPUT ! -s 0.0.0.0/0
+-A OUTPUT ! -o lo -j ACCEPT

@@ -1,0 +1,13 @@
+-P INPUT ACCEPT
+-P FORWARD ACCEPT
+-P OUTPUT ACCEPT
+-A INPUT -s 192.0.2.1/32 -d 203.0.113.1/32 -i eth0 -p tcp -m tcp --dport 22 -j ACCEPT
+-A INPUT -p tcp -m tcp --dport 80 -j ACCEPT
+-A INPUT -p tcp -m comment --comment "before tcp" -m tcp --dport 443 -j ACCEPT
+-A FORWARD -s 192.0.2.0/24 -d 198.51.100.0/24 -i eth0 -o eth1 -p udp -f -j DROP
+-A FORWARD -s 192.0.2.9/32 -d 198.51.100.9/32 -i eth2 -o eth3 -p icmp -j ACCEPT
+-A OUTPUT -p tcp -m tcp --dport 25 --tcp-flags SYN SYN -j DROP
+-A OUTPUT -s 192.0.2.1/32 -j ACCEPT
+-A OUTPUT -s 192.0.2.2/32 -j ACCEPT
+-A OUTPUT -d 203.0.113.1/32 -p tcp -j DROP
+-A OUTPUT -d 203.0.113.0/24 -p tcp -j DROP

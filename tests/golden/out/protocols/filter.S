@@ -1,0 +1,32 @@
+-P INPUT ACCEPT
+-P FORWARD ACCEPT
+-P OUTPUT ACCEPT
+-A INPUT -p tcp -j ACCEPT
+-A INPUT -p udp -j ACCEPT
+-A INPUT -p icmp -j ACCEPT
+-A INPUT -p gre -j ACCEPT
+-A INPUT -p gre -j ACCEPT
+-A INPUT -j ACCEPT
+-A INPUT -j ACCEPT
+-A INPUT -p sctp -j ACCEPT
+-A INPUT -p tcp -j ACCEPT
+-A INPUT -p udp -j ACCEPT
+-A INPUT -p icmp -j ACCEPT
+-A INPUT -p tcp -j ACCEPT
+-A INPUT -p esp -j ACCEPT
+-A INPUT -p ah -j ACCEPT
+-A INPUT -p udplite -j ACCEPT
+-A INPUT -p ipv6 -j ACCEPT
+-A INPUT -p esp -j ACCEPT
+-A INPUT -p sctp -j ACCEPT
+-A INPUT -p ethernet -j ACCEPT
+-A INPUT -p 253 -j ACCEPT
+-A INPUT -p 255 -j ACCEPT
+-A INPUT -p ipv6-icmp -j ACCEPT
+-A INPUT -p ipv6-icmp -j ACCEPT
+-A INPUT -p ipv6-icmp -j ACCEPT
+-A INPUT -p igmp -j ACCEPT
+-A INPUT -p ospf -j ACCEPT
+-A INPUT -p vrrp -j ACCEPT
+-A INPUT -p 200 -j ACCEPT
+-A INPUT -p mobility-header -j ACCEPT

@@ -1,0 +1,21 @@
+-P INPUT ACCEPT
+-P FORWARD ACCEPT
+-P OUTPUT ACCEPT
+-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT
+-A INPUT -p tcp -m tcp --sport 1024 -j ACCEPT
+-A INPUT -p tcp -m tcp --dport 8000:8080 -j ACCEPT
+-A INPUT -p tcp -m tcp -j ACCEPT
+-A INPUT -p tcp -m tcp --dport 0:1024 -j ACCEPT
+-A INPUT -p tcp -m tcp --dport 1024:65535 -j ACCEPT
+-A INPUT -p tcp -m tcp -j ACCEPT
+-A INPUT -p tcp -m tcp --dport 0 -j ACCEPT
+-A INPUT -p tcp -m tcp --dport 65535 -j ACCEPT
+-A INPUT -p tcp -m tcp --dport 5000 -j ACCEPT
+-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT
+-A INPUT -p tcp -m tcp --dport 80:443 -j ACCEPT
+-A INPUT -p tcp -m tcp --sport 53 --dport 53 -j ACCEPT
+-A INPUT -p tcp -m tcp --dport 25 -j ACCEPT
+-A INPUT -p tcp -m tcp --sport 1:2 --dport 3:4 -j ACCEPT
+-A INPUT -s 192.0.2.0/24 -p tcp -m tcp --sport 1024:65535 --dport 3306 -j ACCEPT
+-A INPUT -p tcp -m tcp --dport 21 -j ACCEPT
+-A OUTPUT -p tcp -m tcp

@@ -1,0 +1,16 @@
+-P INPUT ACCEPT
+-P FORWARD ACCEPT
+-P OUTPUT ACCEPT
+-A INPUT -p udp -m udp --dport 53 -j ACCEPT
+-A INPUT -p udp -m udp --sport 53 -j ACCEPT
+-A INPUT -p udp -m udp --sport 67:68 --dport 67:68 -j ACCEPT
+-A INPUT -p udp -m udp --dport 33434:33534 -j DROP
+-A INPUT -p udp -m udp --dport 0:1023 -j DROP
+-A INPUT -p udp -m udp --sport 1024:65535 -j ACCEPT
+-A INPUT -p udp -m udp --dport 53 -j ACCEPT
+-A INPUT -p udp -m udp --dport 123 -j ACCEPT
+-A INPUT -p udp -m udp --sport 500 --dport 500 -j ACCEPT
+-A INPUT -p udp -m udp --dport 4500 -j ACCEPT
+-A INPUT -s 198.51.100.0/24 -d 203.0.113.9/32 -i eth0 -p udp -m udp --dport 161:162 -j ACCEPT
+-A OUTPUT -p udp -m udp
+-A OUTPUT -p udp -m udp -j ACCEPT
