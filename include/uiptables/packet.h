@@ -27,6 +27,29 @@ enum uipt_ctinfo {
 	UIPT_CT_UNTRACKED = 7,
 };
 
+struct xt_pkt;
+struct nf_nat_range2;
+
+/*
+ * What targets ask of the evaluator core: the things the kernel does
+ * outside the target itself (binding NAT, sending a reply, logging).
+ */
+struct uipt_eval_ops {
+	/* Binds the connection's NAT for this hook (source or destination
+	 * manipulation, as the hook implies) and returns the verdict. */
+	unsigned int (*nat)(struct xt_pkt *pkt, const struct nf_nat_range2 *range,
+			    bool snat);
+	/* Records the reply REJECT would send: an ICMP type/code, or a TCP
+	 * reset when icmp_type < 0. */
+	void (*reject)(struct xt_pkt *pkt, int icmp_type, int icmp_code);
+	/* A line for the trace, as the kernel's log would print it. */
+	void (*log)(struct xt_pkt *pkt, const char *line);
+	/* Drops the connection's tracking (NOTRACK, CT --notrack). */
+	void (*untrack)(struct xt_pkt *pkt);
+	/* States the evaluator cannot know; the trace shows it on the rule. */
+	void (*assume)(struct xt_pkt *pkt, const char *what);
+};
+
 struct xt_pkt {
 	uint8_t *data;		/* network header onwards */
 	unsigned int len;	/* bytes at data: the IP total length */
@@ -54,6 +77,9 @@ struct xt_pkt {
 	uint64_t now_ns;	/* packet clock, ns since the epoch */
 	struct uipt_host *host;
 	struct uipt_trace *trace;
+	const struct uipt_eval_ops *ops;
+	/* What a match may not know: true = assume it matches. */
+	bool assume_unknown_match;
 };
 
 struct xt_action_param {
@@ -62,7 +88,9 @@ struct xt_action_param {
 	unsigned int hook;
 	uint8_t family;
 	bool hotdrop;		/* a match may drop the packet outright */
-	void *priv;		/* per-rule state that outlives a packet */
+	void *priv;		/* per-rule state that outlives a packet:
+				 * limit buckets, quota, recent lists... */
+	unsigned int priv_size;
 };
 
 #endif
