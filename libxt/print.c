@@ -1,6 +1,7 @@
 /* Rules as text: the -S/save form and the -L table. */
 #include <netdb.h>
 #include <arpa/inet.h>
+#include <stdlib.h>
 #include <string.h>
 #include "print.h"
 #include "registry.h"
@@ -53,9 +54,17 @@ const char *uipt_list_proto(uint16_t proto, bool numeric)
 /* save's and -S's: /etc/protocols first, then iptables' own names. */
 const char *uipt_save_proto(uint16_t proto)
 {
-	struct protoent *p = proto ? getprotobynumber(proto) : NULL;
+	/* getprotobynumber reads /etc/protocols on every call: once is enough
+	 * for a save of 100k rules. */
+	static char *cache[256];
+	struct protoent *p;
 
-	return p ? p->p_name : xt_proto_to_name((uint8_t)proto, false);
+	proto &= 0xff;
+	if (!cache[proto]) {
+		p = proto ? getprotobynumber(proto) : NULL;
+		cache[proto] = strdup(p ? p->p_name : xt_proto_to_name((uint8_t)proto, false));
+	}
+	return cache[proto];
 }
 
 static void save_addr(FILE *f, char opt, struct in_addr a, struct in_addr m, bool inv)
@@ -233,9 +242,10 @@ static void list_addr(FILE *f, struct in_addr a, struct in_addr m, bool inv,
 		fprintf(f, "%-19s ", "anywhere");
 		return;
 	}
-	snprintf(buf, sizeof(buf), "%s%s",
-		 fmt & FMT_NUMERIC ? xt_ipaddr_to_numeric(&a) : host_name(a),
-		 xt_ipmask_to_numeric(&m));
+	/* Both helpers return static buffers: one call at a time. */
+	snprintf(buf, sizeof(buf), "%s",
+		 fmt & FMT_NUMERIC ? xt_ipaddr_to_numeric(&a) : host_name(a));
+	strncat(buf, xt_ipmask_to_numeric(&m), sizeof(buf) - strlen(buf) - 1);
 	fprintf(f, "%-19s ", buf);
 }
 

@@ -160,8 +160,11 @@ const char *xt_ipmask_to_numeric(const struct in_addr *mask)
 
 	if (cidr == 32)
 		return "";
-	if (cidr < 0)
-		snprintf(buf, sizeof(buf), "/%s", xt_ipaddr_to_numeric(mask));
+	if (cidr < 0) {
+		/* Not through xt_ipaddr_to_numeric: callers print both at once. */
+		buf[0] = '/';
+		inet_ntop(AF_INET, mask, buf + 1, sizeof(buf) - 1);
+	}
 	else
 		snprintf(buf, sizeof(buf), "/%d", cidr);
 	return buf;

@@ -161,6 +161,9 @@ struct xtables_match {
 	uint16_t proto;		/* 0: any; else ip.proto must equal it */
 	int (*checkentry)(const struct xt_check_param *par);
 	bool (*match)(const struct xt_pkt *pkt, struct xt_action_param *par);
+	/* Bytes of state per rule that outlive a packet (limit buckets,
+	 * recent lists...): kept in the backend, given zeroed in par->priv. */
+	size_t state_size;
 
 	struct xtables_match *next;	/* registry's */
 };
@@ -187,6 +190,7 @@ struct xtables_target {
 	int (*checkentry)(const struct xt_check_param *par);
 	unsigned int (*target)(struct xt_pkt *pkt,
 			       const struct xt_action_param *par);
+	size_t state_size;
 
 	struct xtables_target *next;
 };
