@@ -14,6 +14,7 @@ struct reader {
 	const struct ipt_replace *repl;
 	const struct xt_counters *ctr;
 	struct uipt_table *t;
+	uint32_t nrules;
 	uint32_t *jump_off;	/* per rule awaiting a chain: its verdict */
 	struct uipt_rule **jumpers;
 	uint32_t njump;
@@ -126,16 +127,13 @@ static int check_entry(const struct reader *r, uint32_t off)
 static int add_rule(struct reader *r, struct uipt_chain *c, uint32_t off,
 		    const struct ipt_entry *e, const struct xt_counters *ctr)
 {
-	struct uipt_rule *rule = uipt_rule_new(e);
+	struct uipt_rule *rule;
 	int v;
 
-	rule->counters = *ctr;
-	memset(&uipt_rule_entry(rule)->counters, 0, sizeof(struct xt_counters));
-	uipt_rule_entry(rule)->comefrom = 0;
-	if (is_error(e)) {
-		uipt_rule_free(rule);
+	if (is_error(e))
 		return bad(r, off, "error target inside a chain");
-	}
+	rule = uipt_rule_borrow(r->t, r->nrules++, e);
+	rule->counters = *ctr;
 	if (is_std(e)) {
 		v = verdict_of(e);
 		if (v >= 0 && (uint32_t)v == off + e->next_offset &&
@@ -282,19 +280,27 @@ int uipt_blob_parse(const struct ipt_replace *repl, size_t len,
 {
 	const struct uipt_table_def *def = NULL;
 	struct xt_counters *zero = NULL;
-	struct reader r = { .base = (const char *)repl->entries, .repl = repl };
+	struct reader r = { .repl = repl };
 	int ret = -1;
 
 	if (check_header(repl, len, &def) < 0)
 		return -1;
+	/* The rules borrow their entries from one copy the table owns. */
+	void *copy = malloc(repl->size ? repl->size : 1);
+	if (!copy)
+		return xt_error(RESOURCE_PROBLEM, "out of memory");
+	memcpy(copy, repl->entries, repl->size);
+	r.base = copy;
 	r.size = repl->size;
 	if (!counters)
 		counters = zero = calloc(repl->num_entries + 1, sizeof(*zero));
 	r.ctr = counters;
 	r.t = uipt_table_new(def);
+	r.t->map = copy;
+	r.t->arena = calloc(repl->num_entries + 1, sizeof(*r.t->arena));
 	r.jump_off = malloc((repl->num_entries + 1) * sizeof(*r.jump_off));
 	r.jumpers = malloc((repl->num_entries + 1) * sizeof(*r.jumpers));
-	if (!r.ctr || !r.jump_off || !r.jumpers)
+	if (!r.ctr || !r.jump_off || !r.jumpers || !r.t->arena)
 		xt_error(RESOURCE_PROBLEM, "out of memory");
 	else if (walk(&r) == 0 && resolve_jumps(&r) == 0)
 		ret = 0;

@@ -74,6 +74,8 @@ void uipt_table_free(struct uipt_table *t)
 	for (uint32_t i = 0; i < t->n; i++)
 		chain_free(t->chains[i]);
 	free(t->chains);
+	free(t->arena);
+	free(t->map);
 	free(t);
 }
 
@@ -182,7 +184,23 @@ struct uipt_rule *uipt_rule_new(const struct ipt_entry *e)
 	r->counters = e->counters;
 	r->comefrom = 0;
 	r->kind = UIPT_RULE_TARGET;
+	r->in_arena = false;
+	r->e = (struct ipt_entry *)r->bytes;
 	memcpy(r->bytes, e, e->next_offset);
+	return r;
+}
+
+struct uipt_rule *uipt_rule_borrow(struct uipt_table *t, uint32_t slot,
+				   const struct ipt_entry *e)
+{
+	struct uipt_rule *r = &t->arena[slot];
+
+	r->jump = NULL;
+	r->counters = e->counters;
+	r->comefrom = 0;
+	r->kind = UIPT_RULE_TARGET;
+	r->in_arena = true;
+	r->e = (struct ipt_entry *)e;
 	return r;
 }
 
@@ -211,7 +229,8 @@ void uipt_rule_free(struct uipt_rule *r)
 	if (!r)
 		return;
 	uipt_rule_set_jump(r, NULL);
-	free(r);
+	if (!r->in_arena)
+		free(r);
 }
 
 void uipt_chain_insert(struct uipt_chain *c, uint32_t pos, struct uipt_rule *r)

@@ -28,12 +28,16 @@ struct uipt_rule {
 	struct xt_counters counters;
 	uint32_t comefrom;
 	uint8_t kind;
-	alignas(8) unsigned char bytes[];	/* struct ipt_entry and the rest */
+	bool in_arena;		/* loaded: owned by the table's arena */
+	/* The entry: in bytes[] for rules made here, in the table's copy of
+	 * the blob for rules loaded (read-only: never written through). */
+	struct ipt_entry *e;
+	alignas(8) unsigned char bytes[];
 };
 
 static inline struct ipt_entry *uipt_rule_entry(const struct uipt_rule *r)
 {
-	return (struct ipt_entry *)r->bytes;
+	return r->e;
 }
 
 static inline struct xt_entry_target *uipt_rule_target(const struct uipt_rule *r)
@@ -63,6 +67,10 @@ struct uipt_table {
 	struct uipt_chain **chains;
 	uint32_t n, cap, nbuiltin;
 	uint32_t num_counters;		/* entries of the table being replaced */
+	/* Loading is the hot path of every command: loaded rules point into
+	 * one copy of the blob's entries and their headers are one array. */
+	struct uipt_rule *arena;
+	void *map;
 };
 
 struct uipt_table *uipt_table_new(const struct uipt_table_def *def);
@@ -78,6 +86,9 @@ void uipt_chain_rename(struct uipt_table *t, struct uipt_chain *c,
 void uipt_chain_flush(struct uipt_chain *c);
 
 struct uipt_rule *uipt_rule_new(const struct ipt_entry *e);
+/* A rule in t's arena whose entry stays where it is, in t->map. */
+struct uipt_rule *uipt_rule_borrow(struct uipt_table *t, uint32_t slot,
+				   const struct ipt_entry *e);
 struct uipt_rule *uipt_rule_dup(const struct uipt_rule *r);
 void uipt_rule_free(struct uipt_rule *r);
 /* Takes ownership of r; pos in 0..c->n. */
