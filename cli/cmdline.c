@@ -69,6 +69,7 @@ struct parser {
 	bool invert;
 	bool in_restore;
 	const char *optname;	/* as typed, for messages */
+	bool wait_interval_seen;
 };
 
 static int bad(const char *fmt, const char *a)
@@ -91,8 +92,7 @@ static int add_command(struct parser *p, unsigned int cmd, unsigned int others)
 	struct cmdline *c = p->c;
 
 	if (p->invert)
-		return xt_error(PARAMETER_PROBLEM, "unexpected '!' flag before --%s",
-				p->optname + (p->optname[1] == '-' ? 2 : 1));
+		return xt_error(PARAMETER_PROBLEM, "unexpected '!' flag");
 	if (c->command & ~others)
 		return xt_error(PARAMETER_PROBLEM, "Cannot use -%c with -%c",
 				cmd_letter(cmd), cmd_letter(c->command & ~others));
@@ -126,7 +126,8 @@ static int chain_arg(struct parser *p, const char *arg, unsigned int cmd,
 {
 	if (add_command(p, cmd, others) < 0)
 		return -1;
-	p->c->chain = arg;
+	if (arg || !(p->c->command & ~cmd))	/* -L INPUT -Z keeps INPUT */
+		p->c->chain = arg;
 	return 0;
 }
 
@@ -162,8 +163,12 @@ static int command(struct parser *p, int ch, const char *arg)
 			return parse_rulenum(next, &c->rulenum);
 		return 0;
 	case 'L':
-		return chain_arg(p, optional_next(p, arg), CMD_LIST,
-				 CMD_ZERO | CMD_ZERO_NUM);
+		if (chain_arg(p, optional_next(p, arg), CMD_LIST,
+			      CMD_ZERO | CMD_ZERO_NUM) < 0)
+			return -1;
+		if (c->chain && (next = optional_next(p, NULL)))
+			return parse_rulenum(next, &c->rulenum);
+		return 0;
 	case 'S':
 		if (chain_arg(p, optional_next(p, arg), CMD_LIST_RULES,
 			      CMD_ZERO | CMD_ZERO_NUM) < 0)
@@ -224,6 +229,8 @@ static int parse_iface(const char *arg, char *name, unsigned char *mask)
 {
 	size_t len = strlen(arg);
 
+	if (!len)
+		return xt_error(PARAMETER_PROBLEM, "Empty interface is likely to be undesired");
 	if (len >= IFNAMSIZ)
 		return xt_error(PARAMETER_PROBLEM,
 				"interface name `%s' must be shorter than IFNAMSIZ (%i)",
@@ -264,7 +271,7 @@ static int load_match(struct parser *p, const char *name)
 	m = xt_find_match(name, NFPROTO_IPV4);
 	if (!m)
 		return xt_error(PARAMETER_PROBLEM,
-				"Couldn't load match `%s':No such file or directory", name);
+				"Couldn't load match `%s':No such file or directory\n", name);
 	if (c->nmatches == MAX_MATCHES)
 		return xt_error(PARAMETER_PROBLEM, "too many matches");
 	struct ext_use *u = &c->matches[c->nmatches++];
@@ -297,6 +304,20 @@ static int set_jump(struct parser *p, const char *name, bool go)
 	return 0;
 }
 
+/* 1.8.11 also takes "-c PACKETS,BYTES" as one word. */
+static int counters_pair(struct cmdline *c, const char *arg)
+{
+	unsigned long long pk, by;
+	char *end;
+
+	if (!xt_strtoul(arg, &end, &pk, 0, UINT64_MAX) || *end != ',' ||
+	    !xt_strtoul(end + 1, NULL, &by, 0, UINT64_MAX))
+		return xt_error(PARAMETER_PROBLEM, "-c packet counter not numeric");
+	c->counters.pcnt = pk;
+	c->counters.bcnt = by;
+	return 0;
+}
+
 static int parse_counters(struct parser *p, const char *pk)
 {
 	struct cmdline *c = p->c;
@@ -305,6 +326,8 @@ static int parse_counters(struct parser *p, const char *pk)
 
 	if (set_option(p, OPT_COUNTERS, 'c', 0) < 0)
 		return -1;
+	if (strchr(pk, ','))
+		return counters_pair(c, pk);
 	if (!xt_strtoul(pk, NULL, &v, 0, UINT64_MAX))
 		return bad("-c packet counter not numeric", pk);
 	c->counters.pcnt = v;
@@ -321,7 +344,7 @@ static int parse_wait(struct parser *p, const char *arg)
 {
 	unsigned long long v;
 
-	if (!arg && p->i < p->argc && isdigit((unsigned char)p->argv[p->i][0]))
+	if (!arg && p->i < p->argc && p->argv[p->i][0] != '-' && p->argv[p->i][0] != '!')
 		arg = p->argv[p->i++];
 	if (!arg) {
 		p->c->wait = -1;
@@ -337,13 +360,15 @@ static int parse_wait_interval(struct parser *p, const char *arg)
 {
 	unsigned long long v;
 
-	if (!arg && p->i < p->argc && isdigit((unsigned char)p->argv[p->i][0]))
+	if (!arg && p->i < p->argc && p->argv[p->i][0] != '-' && p->argv[p->i][0] != '!')
 		arg = p->argv[p->i++];
-	if (!arg)
-		return 0;
-	if (!xt_strtoul(arg, NULL, &v, 0, 999999))
-		return xt_error(PARAMETER_PROBLEM, "wait interval not numeric");
-	p->c->wait_interval = (long)v;
+	if (arg) {
+		if (!xt_strtoul(arg, NULL, &v, 0, 999999))
+			return xt_error(PARAMETER_PROBLEM, "wait interval not numeric");
+		p->c->wait_interval = (long)v;
+	}
+	fprintf(stderr, "Ignoring deprecated --wait-interval option.\n");
+	p->wait_interval_seen = true;
 	return 0;
 }
 
@@ -353,6 +378,13 @@ static int split_list(const char *arg, char ***out, unsigned int *n)
 
 	if (!dup)
 		abort();
+	if (!*arg) {	/* -s '': looked up, and not found */
+		*out = realloc(*out, (*n + 1) * sizeof(**out));
+		if (!*out)
+			abort();
+		(*out)[(*n)++] = dup;
+		return 0;
+	}
 	for (char *tok = strtok_r(dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		*out = realloc(*out, (*n + 1) * sizeof(**out));
 		if (!*out)
@@ -434,8 +466,7 @@ static int param(struct parser *p, int ch, const char *arg)
 			return xt_error(PARAMETER_PROBLEM, "unexpected ! flag before --table");
 		if (p->in_restore)
 			return xt_error(PARAMETER_PROBLEM,
-					"The -t option (seen in line %u) cannot be used in iptables-restore.",
-					0);
+					"The -t option cannot be used in iptables-restore.\n");
 		c->table = arg;
 		return 0;
 	case 'w':
@@ -452,7 +483,7 @@ static int param(struct parser *p, int ch, const char *arg)
 	case OPT_MODPROBE:
 		return 0;
 	case '6':
-		return xt_error(PARAMETER_PROBLEM, "This is the IPv4 version of iptables.");
+		return xt_error_as(XT_ERR_NOPREFIX, PARAMETER_PROBLEM, "%s", "");
 	}
 	return 1;
 }
@@ -623,7 +654,7 @@ static int long_option(struct parser *p, const char *word)
 		next = 0;
 		u = ext_option(p->c, key, len, false, &e, &next);
 		if (ncore + next > 1)
-			return xt_error(PARAMETER_PROBLEM, "option '%s' is ambiguous", word);
+			return unknown(word);
 		if (o)
 			return run_core(p, o, arg);
 		if (u)
@@ -680,8 +711,13 @@ static int final_checks(struct cmdline *c)
 					     .xflags = u->xflags };
 		if (fc && fc(&cb) < 0)
 			return -1;
-		if (xt_options_fcheck(cb.ext_name, opts, u->xflags) < 0)
-			return -1;
+		if (xt_options_fcheck(cb.ext_name, opts, u->xflags) < 0) {
+			/* iptables' message has its own newline. */
+			char msg[256];
+
+			snprintf(msg, sizeof(msg), "%s", xt_error_msg());
+			return xt_error(PARAMETER_PROBLEM, "%s\n", msg);
+		}
 	}
 	return build_addresses(c);
 }
@@ -714,7 +750,9 @@ int cmdline_parse(struct cmdline *c, int argc, char **argv, bool in_restore)
 			return -1;
 	}
 	if (p.invert)
-		return xt_error(PARAMETER_PROBLEM, "unexpected ! flag");
+		return xt_error(PARAMETER_PROBLEM, "nothing appropriate following !");
+	if (p.wait_interval_seen && !c->wait)
+		return xt_error(PARAMETER_PROBLEM, "--wait-interval only makes sense with --wait\n");
 	return final_checks(c);
 }
 

@@ -11,8 +11,11 @@
  * byte for byte with the tool this one stands in for.
  *
  * Known, deliberate differences from conntrack 1.4.7 (see uconntrack(8)):
- *  - -U sends the entry's address family; 1.4.7 sends AF_UNSPEC, which
- *    current kernels refuse with "Operation not supported".
+ *  - -U sends the entry's address family and zone; 1.4.7 sends AF_UNSPEC
+ *    when no address option fixes the family (current kernels refuse with
+ *    "Operation not supported") and no zone (entries outside zone 0 are
+ *    then not found).
+ *  - -C and -S do not fall back to /proc when netlink says no.
  *  - -u after -m does not overwrite the mark (a 1.4.7 slip).
  *  - -E can be bounded with --event-count and --event-timeout.
  */
@@ -310,6 +313,8 @@ static const struct proto_opt gre_opts[] = {
 	{ "orig-key-src", P_ORIG_SPORT }, { "srckey", P_ORIG_SPORT },
 	{ "orig-key-dst", P_ORIG_DPORT }, { "dstkey", P_ORIG_DPORT },
 	{ "reply-key-src", P_REPL_SPORT }, { "reply-key-dst", P_REPL_DPORT },
+	{ "mask-key-src", P_MASK_SPORT }, { "mask-key-dst", P_MASK_DPORT },
+	{ "tuple-key-src", P_TUPLE_SPORT }, { "tuple-key-dst", P_TUPLE_DPORT },
 	{ "", 0 },
 };
 static const struct proto_opt no_opts[] = {
@@ -478,10 +483,10 @@ static void sctp_save(char **p, size_t *len, const struct nf_conntrack *ct)
 		   sizeof(sctp_states) / sizeof(sctp_states[0]));
 	if (nfct_attr_is_set(ct, ATTR_SCTP_VTAG_ORIG))
 		out_add(p, len, " --orig-vtag %u",
-			nfct_get_attr_u32(ct, ATTR_SCTP_VTAG_ORIG));
+			ntohl(nfct_get_attr_u32(ct, ATTR_SCTP_VTAG_ORIG)));
 	if (nfct_attr_is_set(ct, ATTR_SCTP_VTAG_REPL))
 		out_add(p, len, " --reply-vtag %u",
-			nfct_get_attr_u32(ct, ATTR_SCTP_VTAG_REPL));
+			ntohl(nfct_get_attr_u32(ct, ATTR_SCTP_VTAG_REPL)));
 }
 
 static void icmp_save_as(char **p, size_t *len, const struct nf_conntrack *ct,
@@ -536,7 +541,9 @@ static const struct ct_proto protos[] = {
 	{ "udplite", IPPROTO_UDPLITE, udp_opts, NULL, 0, NULL, HELP_PORTS,
 	  ports_check, udp_save },
 	{ "sctp", IPPROTO_SCTP, sctp_opts, sctp_states, 10, "SCTP",
-	  HELP_PORTS "  --state\t\t\tSCTP state, fe. ESTABLISHED\n",
+	  HELP_PORTS "  --state\t\t\tSCTP state, fe. ESTABLISHED\n"
+	  "  --orig-vtag\t\toriginal verification tag\n"
+	  "  --reply-vtag\t\treply verification tag\n",
 	  ports_check, sctp_save },
 	{ "dccp", IPPROTO_DCCP, dccp_opts, dccp_states, 8, "DCCP",
 	  HELP_PORTS "  --state\t\t\tDCCP state, fe. RESPOND\n",
@@ -548,16 +555,21 @@ static const struct ct_proto protos[] = {
 	  "  --icmpv6-type\t\t\ticmpv6 type\n  --icmpv6-code\t\t\ticmpv6 code\n"
 	  "  --icmpv6-id\t\t\ticmpv6 id\n", plain_check, icmpv6_save },
 	{ "gre", IPPROTO_GRE, gre_opts, NULL, 0, NULL,
-	  "  --srckey\t\t\toriginal source key\n"
-	  "  --dstkey\t\t\toriginal destination key\n"
+	  "  --orig-key-src\t\toriginal source key\n"
+	  "  --orig-key-dst\t\toriginal destination key\n"
 	  "  --reply-key-src\t\treply source key\n"
-	  "  --reply-key-dst\t\treply destination key\n",
+	  "  --reply-key-dst\t\treply destination key\n"
+	  "  --mask-key-src\t\tmask source key\n"
+	  "  --mask-key-dst\t\tmask destination key\n"
+	  "  --tuple-key-src\t\texpectation tuple src key\n"
+	  "  --tuple-key-src\t\texpectation tuple dst key\n",
 	  gre_check, gre_save },
 };
 
 /* Any other protocol number: no options, listed by number. */
 static const struct ct_proto proto_unknown = {
-	"unknown", 0, no_opts, NULL, 0, NULL, "", plain_check, NULL,
+	"unknown", 0, no_opts, NULL, 0, NULL, "  no options (unsupported)\n",
+	plain_check, NULL,
 };
 
 static const struct ct_proto *proto_by_num(uint8_t num)
@@ -1033,7 +1045,6 @@ static int parse_proto(struct ct_cmd *c, const char *arg,
 		c->proto = &proto_unknown;
 	c->proto_opts = 0;
 	nfct_set_attr_u8(c->tmpl, ATTR_L4PROTO, num);
-	nfct_set_attr_u8(c->tmpl, ATTR_REPL_L4PROTO, num);
 	opt_table_init(t, c->proto);
 	return 0;
 }
@@ -1112,11 +1123,11 @@ static int parse_proto_opt(struct ct_cmd *c, enum proto_opt_kind k,
 		return parse_state(c, arg);
 	case P_ORIG_VTAG:
 		nfct_set_attr_u32(c->tmpl, ATTR_SCTP_VTAG_ORIG,
-				  loose_u32(arg));
+				  htonl(loose_u32(arg)));
 		return 0;
 	case P_REPL_VTAG:
 		nfct_set_attr_u32(c->tmpl, ATTR_SCTP_VTAG_REPL,
-				  loose_u32(arg));
+				  htonl(loose_u32(arg)));
 		return 0;
 	case P_ROLE:
 		return parse_role(c, arg);
@@ -1514,6 +1525,8 @@ static void build_create_extras(struct ct_cmd *c)
 
 	if (c->cmd != C_CT_CREATE)
 		return;
+	if ((c->options & repl) == repl)
+		nfct_set_attr_u8(c->tmpl, ATTR_REPL_L4PROTO, c->l4num);
 	if (c->options & OPT(O_MARK))
 		nfct_set_attr_u32(c->tmpl, ATTR_MARK, c->mark);
 	if (c->label != NULL)
@@ -1716,6 +1729,26 @@ static bool entry_matches(const struct ct_cmd *c, const struct nf_conntrack *ct)
 	return true;
 }
 
+/*
+ * -U selects by tuple only: its mark, status and timeout are the new
+ * values, not filters.
+ */
+static bool update_matches(const struct ct_cmd *c,
+			   const struct nf_conntrack *ct)
+{
+	if (!match_nat(c, ct) || !match_label(c, ct) || !match_network(c, ct))
+		return false;
+	if ((c->options & OPT(O_ID)) && nfct_attr_is_set(ct, ATTR_ID) &&
+	    nfct_get_attr_u32(ct, ATTR_ID) !=
+	    nfct_get_attr_u32(c->tmpl, ATTR_ID))
+		return false;
+	if ((c->options & OPT(O_FAMILY)) &&
+	    nfct_get_attr_u8(ct, ATTR_ORIG_L3PROTO) != c->family)
+		return false;
+	return nfct_cmp(c->tmpl, ct, NFCT_CMP_ORIG | NFCT_CMP_REPL |
+			NFCT_CMP_MASK);
+}
+
 /* Printing */
 
 static const char *const save_status_names[] = {
@@ -1894,7 +1927,8 @@ static void dump_filter(const struct ct_cmd *c, struct ct_dump_filter *f)
 	memset(f, 0, sizeof(*f));
 	f->family = c->family;
 	f->zero = c->options & OPT(O_ZERO);
-	if (c->options & OPT(O_MARK)) {
+	/* -U's mark is the value to set, not a filter */
+	if ((c->options & OPT(O_MARK)) && c->cmd != C_CT_UPDATE) {
 		f->has_mark = true;
 		f->mark = c->mark;
 		f->mark_mask = c->mark_mask;
@@ -1993,6 +2027,10 @@ static struct nf_conntrack *update_of(const struct ct_cmd *c,
 	nfct_copy(tmp, ct, NFCT_CP_ORIG);
 	nfct_set_attr_u8(tmp, ATTR_ORIG_L3PROTO,
 			 nfct_get_attr_u8(ct, ATTR_ORIG_L3PROTO));
+	/* the zone is part of what names the entry */
+	if (nfct_attr_is_set(ct, ATTR_ZONE))
+		nfct_set_attr_u16(tmp, ATTR_ZONE,
+				  nfct_get_attr_u16(ct, ATTR_ZONE));
 	if (c->options & OPT(O_MARK)) {
 		uint32_t mark = nfct_get_attr_u32(ct, ATTR_MARK);
 
@@ -2022,7 +2060,7 @@ static int update_cb(struct nf_conntrack *ct, void *data)
 	struct nf_conntrack *tmp;
 	int ret;
 
-	if (!entry_matches(c, ct))
+	if (!update_matches(c, ct))
 		return 0;
 	tmp = update_of(c, ct);
 	if (tmp == NULL)
@@ -2449,7 +2487,8 @@ static int do_exp_one(struct ct_cmd *c)
 	return ret;
 }
 
-/* Help */
+/* Help: conntrack's text as is, so that the two compare equal; the
+ * uconntrack additions are in uconntrack(8). */
 
 static void print_help(const struct ct_cmd *c)
 {
@@ -2500,14 +2539,9 @@ static void print_help(const struct ct_cmd *c)
 	      "  --reply-zone value\t\tSet zone for reply direction\n"
 	      "  -b, --buffer-size\t\tNetlink socket buffer size\n"
 	      "  --mask-src ip\t\t\tSource mask address\n"
-	      "  --mask-dst ip\t\t\tDestination mask address\n", stdout);
+	      "  --mask-dst ip\t\t\tDestination mask address\n\n", stdout);
 	if (c->proto != NULL && c->proto->help[0])
-		printf("\nProto `%s' help:\n%s", c->proto->name, c->proto->help);
-	fputs("\nuconntrack additions:\n"
-	      "  --kernel\t\t\tUse the live kernel table\n"
-	      "  --event-count N\t\tWith -E: stop after N events\n"
-	      "  --event-timeout SECONDS\tWith -E: stop after SECONDS\n",
-	      stdout);
+		printf("Proto `%s' help:\n%s", c->proto->name, c->proto->help);
 }
 
 /* Running a parsed command line */

@@ -85,7 +85,7 @@ static int check_new_chain_name(const char *name)
 	if (*name == '-' || *name == '!')
 		return xt_error(PARAMETER_PROBLEM,
 				"chain name not allowed to start with `%c'", *name);
-	if (is_target_name(name))
+	if (!*name || is_target_name(name))
 		return xt_error(PARAMETER_PROBLEM, "chain name may not clash with target name");
 	for (const char *s = name; *s; s++)
 		if (*s == ' ' || *s == '\t' || *s == '\n')
@@ -124,17 +124,19 @@ static void echo_rule(const struct uipt_rule *r)
 	const struct ipt_entry *e = uipt_rule_entry(r);
 	const struct ipt_ip *ip = &e->ip;
 
-	printf("%s  %s%s opt %s%s in %s%s out %s%s  ",
-	       uipt_rule_target_name(r), ip->invflags & XT_INV_PROTO ? "!" : "",
+	/* As iptables 1.8.9's print_fw: '!' takes the place of a space. */
+	printf("%s %c%s opt %s%s in %s%s out %s%s %c",
+	       uipt_rule_target_name(r), ip->invflags & XT_INV_PROTO ? '!' : ' ',
 	       xt_proto_to_name((uint8_t)ip->proto, false),
 	       ip->invflags & IPT_INV_FRAG ? "!" : "-", ip->flags & IPT_F_FRAG ? "f" : "-",
-	       ip->invflags & IPT_INV_VIA_IN ? "! " : "", *ip->iniface ? ip->iniface : "*",
-	       ip->invflags & IPT_INV_VIA_OUT ? "! " : "", *ip->outiface ? ip->outiface : "*");
-	printf("%s%s%s  -> ", ip->invflags & IPT_INV_SRCIP ? "! " : "",
+	       ip->invflags & IPT_INV_VIA_IN ? "!" : "", *ip->iniface ? ip->iniface : "*",
+	       ip->invflags & IPT_INV_VIA_OUT ? "!" : "", *ip->outiface ? ip->outiface : "*",
+	       ip->invflags & IPT_INV_SRCIP ? '!' : ' ');
+	printf("%s%s %c-> ",
 	       xt_ipaddr_to_numeric(&ip->src), xt_ipmask_to_numeric(&ip->smsk)[0] ?
-	       xt_ipmask_to_numeric(&ip->smsk) : "");
-	printf("%s%s%s  ", ip->invflags & IPT_INV_DSTIP ? "! " : "",
-	       xt_ipaddr_to_numeric(&ip->dst), xt_ipmask_to_numeric(&ip->dmsk));
+	       xt_ipmask_to_numeric(&ip->smsk) : "",
+	       ip->invflags & IPT_INV_DSTIP ? '!' : ' ');
+	printf("%s%s  ", xt_ipaddr_to_numeric(&ip->dst), xt_ipmask_to_numeric(&ip->dmsk));
 	uipt_print_rule_exts(stdout, r, FMT_NUMERIC);
 	putchar('\n');
 }
@@ -227,6 +229,13 @@ static int do_list(struct run *x)
 
 	if (x->c->chain && !(one = uipt_chain_find(t, x->c->chain)))
 		return no_chain();
+	if (one && x->c->rulenum) {
+		/* -L CHAIN N: just that rule, no headers; nothing if too big. */
+		if (x->c->rulenum <= one->n)
+			uipt_print_rule_list(stdout, one->rules[x->c->rulenum - 1],
+					     x->c->rulenum, list_format(x->c));
+		return 0;
+	}
 	if (one) {
 		list_chain(one, list_format(x->c));
 		return 0;
@@ -271,7 +280,7 @@ static int do_list_rules(struct run *x)
 		return no_chain();
 	if (one) {
 		if (x->c->rulenum && x->c->rulenum > one->n)
-			return iptc("Index of counter too big");
+			return 0;	/* iptables prints nothing */
 		if (!x->c->rulenum)
 			chain_decl(one, ctr);
 		rules_chain(one, x->c->rulenum, ctr);
@@ -350,7 +359,7 @@ static int do_rename(struct run *x)
 		return no_chain();
 	if (uipt_chain_find(x->t, to) || is_target_name(to))
 		return iptc("File exists");
-	if (strlen(to) >= XT_FUNCTION_MAXNAMELEN - 1)
+	if (strlen(to) >= XT_FUNCTION_MAXNAMELEN)
 		return iptc("Invalid argument. Run `dmesg' for more information");
 	uipt_chain_rename(x->t, ch, to);
 	x->changed = true;
@@ -460,8 +469,19 @@ static int dispatch(struct run *x)
 
 static int commit(struct uipt_table *t)
 {
-	if (uipt_table_verify(t) < 0)
+	if (uipt_table_verify(t) < 0) {
+		/* The kernel only says EINVAL / ELOOP; iptables prints strerror. */
+		const char *m = xt_error_msg();
+
+		if (xt_error_kind() != XT_ERR_DEFAULT)
+			return -1;
+		if (!strcmp(m, "Too many links."))
+			return iptc("Too many levels of symbolic links");
+		if (strstr(m, "needs protocol") || strstr(m, "used from a hook") ||
+		    strstr(m, "is only valid in table"))
+			return iptc("Invalid argument. Run `dmesg' for more information");
 		return -1;
+	}
 	return uipt_table_store(t);
 }
 

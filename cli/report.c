@@ -13,7 +13,8 @@ int report_error(const char *prog)
 		fprintf(stderr, "%s: %s.\n", prog, msg);
 		return status;
 	case XT_ERR_NOPREFIX:
-		fprintf(stderr, "%s\n", msg);
+		if (*msg)	/* empty: only the hint line, as for -6 */
+			fprintf(stderr, "%s\n", msg);
 		break;
 	case XT_ERR_DEFAULT:
 		fprintf(stderr, "%s v%s (legacy): %s\n", prog, UIPT_IPTABLES_VERSION, msg);

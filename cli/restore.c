@@ -93,8 +93,8 @@ static void flush_table(struct restore *r)
 static int begin_table(struct restore *r, const char *name)
 {
 	if (r->t)
-		return xt_error(PARAMETER_PROBLEM, "%s: line %u table `%s' without COMMIT",
-				PROG, r->line, r->t->name);
+		return xt_error_as(XT_ERR_NOPREFIX, PARAMETER_PROBLEM, "Bad argument `*%s'",
+				   name);
 	r->skip = r->only_table && strcmp(r->only_table, name);
 	if (r->skip)
 		return 0;
@@ -171,11 +171,16 @@ static int rule_line(struct restore *r, char *line)
 	int argc, ret;
 
 	if (line[0] == '[') {
+		char *close = strchr(line, ']');
+
+		if (!close)
+			return xt_error(PARAMETER_PROBLEM, "Bad line %u: need ]", r->line);
+		if (r->counters && !strchr(line, ':'))
+			return xt_error(PARAMETER_PROBLEM, "Bad line %u: need ]", r->line);
 		has_ctr = parse_counters(line, &ctr);
-		line = strchr(line, ']');
-		line = line ? line + 1 : line;
-		if (!line)
-			return xt_error(PARAMETER_PROBLEM, "Bad counters in line %u", r->line);
+		if (r->counters && !has_ctr)
+			return xt_error(PARAMETER_PROBLEM, "-c packet counter not numeric");
+		line = close + 1;
 	}
 	argv[0] = (char *)PROG;
 	argc = split_words(line, argv + 1, MAX_ARGS);
@@ -212,7 +217,7 @@ static int commit(struct restore *r)
 		return 0;
 	}
 	if (!r->t)
-		return xt_error(PARAMETER_PROBLEM, "%s: COMMIT without table", PROG);
+		return xt_error_as(XT_ERR_IPTC, OTHER_PROBLEM, "COMMIT without table");
 	if (uipt_table_verify(r->t) < 0)
 		ret = -1;
 	else if (!r->test)
@@ -244,8 +249,7 @@ static int do_line(struct restore *r, char *line)
 	if (r->skip)
 		return 0;
 	if (!r->t)
-		return xt_error_as(XT_ERR_NOPREFIX, PARAMETER_PROBLEM, "Bad argument `%s'",
-				   strtok(p, " \t"));
+		return xt_error_as(XT_ERR_IPTC, OTHER_PROBLEM, "rule outside a table");
 	if (*p == ':')
 		return chain_line(r, p);
 	return rule_line(r, p);
@@ -344,7 +348,7 @@ int iptables_restore_main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr, "%s: unrecognized option '%s'\n", PROG, argv[optind - 1]);
-			usage(stderr);
+			fprintf(stderr, "Try `%s -h' for more information.\n", PROG);
 			return 1;
 		}
 	}

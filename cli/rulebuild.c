@@ -50,7 +50,7 @@ static int parse_one(const char *spec, struct addr **v, unsigned int *n)
 	struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_RAW }, *res;
 
 	snprintf(buf, sizeof(buf), "%s", spec);
-	slash = strchr(buf, '/');
+	slash = strrchr(buf, '/');
 	if (slash)
 		*slash++ = '\0';
 	if (parse_mask(slash, &m) < 0)

@@ -114,9 +114,17 @@ static int parse_numeric(const char *arg, struct ipt_icmp *ic)
 		return xt_error(PARAMETER_PROBLEM, "Unknown ICMP type `%s'", arg);
 	ic->type = (uint8_t)type;
 	if (*end == '/') {
-		if (!xt_strtoul(end + 1, NULL, &code, 0, UINT8_MAX))
+		/* type/code or type/min:max */
+		if (!xt_strtoul(end + 1, &end, &code, 0, UINT8_MAX) ||
+		    (*end && *end != ':'))
 			return xt_error(PARAMETER_PROBLEM, "Unknown ICMP code `%s'", arg);
 		ic->code[0] = ic->code[1] = (uint8_t)code;
+		if (*end == ':') {
+			if (!xt_strtoul(end + 1, NULL, &code, 0, UINT8_MAX) ||
+			    code < ic->code[0])
+				return xt_error(PARAMETER_PROBLEM, "Unknown ICMP code `%s'", arg);
+			ic->code[1] = (uint8_t)code;
+		}
 	} else {
 		ic->code[0] = 0;
 		ic->code[1] = 0xFF;

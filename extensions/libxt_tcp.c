@@ -9,16 +9,16 @@
 enum { O_SPORT, O_DPORT, O_FLAGS, O_SYN, O_OPTION };
 
 static const struct xt_option_entry tcp_opts[] = {
-	{ .name = "source-port", .id = O_SPORT, .type = XTTYPE_STRING, .flags = XTOPT_INVERT },
-	{ .name = "sport", .id = O_SPORT, .type = XTTYPE_STRING, .flags = XTOPT_INVERT },
-	{ .name = "destination-port", .id = O_DPORT, .type = XTTYPE_STRING, .flags = XTOPT_INVERT },
-	{ .name = "dport", .id = O_DPORT, .type = XTTYPE_STRING, .flags = XTOPT_INVERT },
+	{ .name = "source-port", .id = O_SPORT, .type = XTTYPE_STRING, .flags = XTOPT_INVERT | XTOPT_MULTI },
+	{ .name = "sport", .id = O_SPORT, .type = XTTYPE_STRING, .flags = XTOPT_INVERT | XTOPT_MULTI },
+	{ .name = "destination-port", .id = O_DPORT, .type = XTTYPE_STRING, .flags = XTOPT_INVERT | XTOPT_MULTI },
+	{ .name = "dport", .id = O_DPORT, .type = XTTYPE_STRING, .flags = XTOPT_INVERT | XTOPT_MULTI },
 	{ .name = "tcp-flags", .id = O_FLAGS, .type = XTTYPE_STRING,
-	  .flags = XTOPT_INVERT | XTOPT_TWOARGS,
+	  .flags = XTOPT_INVERT | XTOPT_TWOARGS | XTOPT_MULTI,
 	  .excl = 1 << O_SYN },
-	{ .name = "syn", .id = O_SYN, .type = XTTYPE_NONE, .flags = XTOPT_INVERT,
+	{ .name = "syn", .id = O_SYN, .type = XTTYPE_NONE, .flags = XTOPT_INVERT | XTOPT_MULTI,
 	  .excl = 1 << O_FLAGS },
-	{ .name = "tcp-option", .id = O_OPTION, .type = XTTYPE_STRING, .flags = XTOPT_INVERT },
+	{ .name = "tcp-option", .id = O_OPTION, .type = XTTYPE_STRING, .flags = XTOPT_INVERT | XTOPT_MULTI },
 	XTOPT_TABLEEND,
 };
 
@@ -81,7 +81,29 @@ static int tcp_parse(struct xt_option_call *cb)
 {
 	struct xt_tcp *t = cb->data;
 	unsigned long long opt;
+	unsigned int seen = cb->xflags;
 
+	/* iptables 1.8.9's own messages for repeated options. */
+	switch (cb->entry->id) {
+	case O_SPORT:
+		if (seen & (1u << O_SPORT))
+			return xt_error(PARAMETER_PROBLEM, "Only one `--source-port' allowed");
+		break;
+	case O_DPORT:
+		if (seen & (1u << O_DPORT))
+			return xt_error(PARAMETER_PROBLEM, "Only one `--destination-port' allowed");
+		break;
+	case O_FLAGS:
+	case O_SYN:
+		if (seen & ((1u << O_SYN) | (1u << O_FLAGS)))
+			return xt_error(PARAMETER_PROBLEM,
+					"Only one of `--syn' or `--tcp-flags'  allowed");
+		break;
+	case O_OPTION:
+		if (seen & (1u << O_OPTION))
+			return xt_error(PARAMETER_PROBLEM, "Only one `--tcp-option' allowed");
+		break;
+	}
 	switch (cb->entry->id) {
 	case O_SPORT:
 		if (cb->invert)
@@ -106,7 +128,7 @@ static int tcp_parse(struct xt_option_call *cb)
 		return 0;
 	case O_OPTION:
 		if (!xt_strtoul(cb->arg, NULL, &opt, 1, UINT8_MAX))
-			return xt_error(PARAMETER_PROBLEM, "Bad TCP option `%s'", cb->arg);
+			return xt_error(PARAMETER_PROBLEM, "Bad TCP option \"%s\"", cb->arg);
 		t->option = (uint8_t)opt;
 		if (cb->invert)
 			t->invflags |= XT_TCP_INV_OPTION;
@@ -186,7 +208,7 @@ static void tcp_print(FILE *f, const struct ipt_ip *ip, const void *data, bool n
 
 static void save_ports(FILE *f, const char *opt, const uint16_t *p, bool inv)
 {
-	if (p[0] == 0 && p[1] == 0xFFFF)
+	if (p[0] == 0 && p[1] == 0xFFFF && !inv)
 		return;
 	fprintf(f, "%s --%s %u", inv ? " !" : "", opt, p[0]);
 	if (p[0] != p[1])

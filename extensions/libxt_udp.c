@@ -1,4 +1,7 @@
 /* udp: ports of a UDP datagram. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
 #include <linux/netfilter/xt_tcpudp.h>
 #include <uiptables/packet.h>
 
@@ -30,6 +33,26 @@ static void udp_init(void *data)
 	u->spts[1] = u->dpts[1] = 0xFFFF;
 }
 
+/* iptables 1.8.9 stores a numeric udp port modulo 65536 (65536 -> 0). */
+static int udp_ports(const char *arg, uint16_t *p)
+{
+	const char *colon = strchr(arg, ':');
+	unsigned long long v[2];
+	char *end;
+
+	if (!isdigit((unsigned char)arg[0]))
+		return xt_parse_port_range(arg, "udp", p);
+	v[0] = strtoull(arg, &end, 10);
+	if (end != (colon ? colon : arg + strlen(arg)) || v[0] <= 0xFFFF ||
+	    v[0] > 0xFFFFFFFFULL)
+		return xt_parse_port_range(arg, "udp", p);
+	if (colon)
+		return xt_parse_port_range(arg, "udp", p);
+	p[0] = p[1] = (uint16_t)v[0];
+	(void)v[1];
+	return 0;
+}
+
 static int udp_parse(struct xt_option_call *cb)
 {
 	struct xt_udp *u = cb->data;
@@ -37,11 +60,11 @@ static int udp_parse(struct xt_option_call *cb)
 	if (cb->entry->id == O_SPORT) {
 		if (cb->invert)
 			u->invflags |= XT_UDP_INV_SRCPT;
-		return xt_parse_port_range(cb->arg, "udp", u->spts);
+		return udp_ports(cb->arg, u->spts);
 	}
 	if (cb->invert)
 		u->invflags |= XT_UDP_INV_DSTPT;
-	return xt_parse_port_range(cb->arg, "udp", u->dpts);
+	return udp_ports(cb->arg, u->dpts);
 }
 
 static void print_port(FILE *f, uint16_t port, bool numeric)
@@ -81,7 +104,7 @@ static void udp_print(FILE *f, const struct ipt_ip *ip, const void *data, bool n
 
 static void save_ports(FILE *f, const char *opt, const uint16_t *p, bool inv)
 {
-	if (p[0] == 0 && p[1] == 0xFFFF)
+	if (p[0] == 0 && p[1] == 0xFFFF && !inv)
 		return;
 	fprintf(f, "%s --%s %u", inv ? " !" : "", opt, p[0]);
 	if (p[0] != p[1])
