@@ -19,7 +19,7 @@
  *  - -u after -m does not overwrite the mark (a 1.4.7 slip).
  *  - -E can be bounded with --event-count and --event-timeout.
  */
-#define _GNU_SOURCE
+/* _GNU_SOURCE comes from config.h (AC_USE_SYSTEM_EXTENSIONS). */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>

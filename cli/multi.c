@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "applets.h"
+#include "conntrack.h"
 #include "report.h"
 
 static int not_yet(int argc, char **argv)
@@ -31,8 +32,8 @@ static const struct {
 	{ "uip6tables-restore", not_yet },
 	{ "ip6tables-restore", not_yet },
 	{ "uiptables-trace", not_yet },
-	{ "uconntrack", not_yet },
-	{ "conntrack", not_yet },
+	{ "uconntrack", conntrack_main },
+	{ "conntrack", conntrack_main },
 };
 
 static const char *base(const char *path)

@@ -1,14 +1,13 @@
 /*
  * ct_kernel.c - the live kernel connection tracking table as a ct_source
  *
- * Dumps, statistics, flushes and events speak ctnetlink directly over libmnl
- * so that a dump streams: one receive buffer, one entry object at a time,
- * memory flat in the size of the table.  Single-entry requests (get, create,
- * update, delete) go through libnetfilter_conntrack's nfct_query(), the same
- * path conntrack(8) takes, so the kernel sees the very same messages and
- * answers with the very same errors.
+ * Everything speaks ctnetlink over libmnl.  A dump streams: one receive
+ * buffer, one entry object at a time, memory flat in the size of the table.
+ * Entries are encoded and decoded by libnetfilter_conntrack
+ * (nfct_nlmsg_build/parse), the path conntrack(8) takes, so the kernel sees
+ * the very same messages and answers with the very same errors.
  */
-#define _GNU_SOURCE	/* SO_RCVBUFFORCE */
+/* SO_RCVBUFFORCE needs _GNU_SOURCE, set by configure. */
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -28,15 +27,18 @@
 /* The kernel fills a dump skb up to the reader's buffer, capped at 32 KiB:
  * a buffer this size means the fewest system calls per entry. */
 #define CT_KERNEL_BUFSIZ	32768
+/* One entry and its acknowledgement fit in a page-sized answer. */
+#define CT_REQ_BUFSIZ		8192
 
 struct ct_source {
-	struct mnl_socket	*nl;		/* requests and dumps */
+	struct mnl_socket	*nl;		/* dumps, stats, flushes */
+	struct mnl_socket	*req;		/* single entries, lazily */
 	struct mnl_socket	*ev;		/* event subscription, lazily */
-	struct nfct_handle	*ct_h;		/* nfct_query(), lazily */
-	struct nfct_handle	*exp_h;		/* nfexp_query(), lazily */
 	uint32_t		portid;
+	uint32_t		req_portid;
 	uint32_t		seq;
 	char			*buf;
+	char			reqbuf[CT_REQ_BUFSIZ];
 };
 
 static int kernel_open(struct ct_source **srcp)
@@ -74,10 +76,8 @@ static void kernel_close(struct ct_source *src)
 {
 	if (src == NULL)
 		return;
-	if (src->ct_h != NULL)
-		nfct_close(src->ct_h);
-	if (src->exp_h != NULL)
-		nfct_close(src->exp_h);
+	if (src->req != NULL)
+		mnl_socket_close(src->req);
 	if (src->ev != NULL)
 		mnl_socket_close(src->ev);
 	mnl_socket_close(src->nl);
@@ -221,14 +221,71 @@ static int kernel_dump(struct ct_source *src, enum ct_table table,
 	return ret;
 }
 
-static int query_handles(struct ct_source *src, bool expect)
+/*
+ * Single-entry requests use their own socket: -D and -U issue them from
+ * inside a dump callback, while the dump socket still holds the rest of
+ * the table.
+ */
+static int request_socket(struct ct_source *src)
 {
-	struct nfct_handle **h = expect ? &src->exp_h : &src->ct_h;
-
-	if (*h != NULL)
+	if (src->req != NULL)
 		return 0;
-	*h = nfct_open(expect ? EXPECT : CONNTRACK, 0);
-	return *h == NULL ? -errno : 0;
+	src->req = mnl_socket_open(NETLINK_NETFILTER);
+	if (src->req == NULL)
+		return -errno;
+	if (mnl_socket_bind(src->req, 0, MNL_SOCKET_AUTOPID) < 0) {
+		int err = errno;
+
+		mnl_socket_close(src->req);
+		src->req = NULL;
+		return -err;
+	}
+	src->req_portid = mnl_socket_get_portid(src->req);
+	return 0;
+}
+
+/* Send one request built in src->reqbuf and run @cb on the answers until
+ * the kernel's acknowledgement. */
+static int request(struct ct_source *src, struct nlmsghdr *nlh, mnl_cb_t cb,
+		   void *data, const int *cb_err)
+{
+	uint32_t seq = nlh->nlmsg_seq;
+	ssize_t n;
+	int ret;
+
+	if (mnl_socket_sendto(src->req, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	for (;;) {
+		n = mnl_socket_recvfrom(src->req, src->reqbuf,
+					sizeof(src->reqbuf));
+		if (n < 0)
+			return -errno;
+		ret = mnl_cb_run(src->reqbuf, n, seq, src->req_portid, cb,
+				 data);
+		if (ret < 0)
+			return (cb_err && *cb_err < 0) ? *cb_err : -errno;
+		if (ret == MNL_CB_STOP)
+			return (cb_err && *cb_err < 0) ? *cb_err : 0;
+	}
+}
+
+static struct nlmsghdr *put_entry_request(struct ct_source *src,
+					  uint8_t subsys, uint8_t msg,
+					  uint16_t flags, uint8_t family)
+{
+	struct nlmsghdr *nlh;
+	struct nfgenmsg *nfh;
+
+	nlh = mnl_nlmsg_put_header(src->reqbuf);
+	nlh->nlmsg_type = (subsys << 8) | msg;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+	nlh->nlmsg_seq = ++src->seq;
+
+	nfh = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfh));
+	nfh->nfgen_family = family;
+	nfh->version = NFNETLINK_V0;
+	nfh->res_id = 0;
+	return nlh;
 }
 
 struct get_ctx {
@@ -238,66 +295,70 @@ struct get_ctx {
 	int		err;
 };
 
-static int get_ct_cb(enum nf_conntrack_msg_type type, struct nf_conntrack *ct,
-		     void *data)
+static int get_ct_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct get_ctx *ctx = data;
+	struct nf_conntrack *ct;
+	int ret;
 
-	(void)type;
-	ctx->err = ctx->cb(ct, ctx->data);
-	return ctx->err == 0 ? NFCT_CB_CONTINUE : NFCT_CB_STOP;
+	ct = nfct_new();
+	if (ct == NULL) {
+		ctx->err = -ENOMEM;
+		return MNL_CB_ERROR;
+	}
+	ret = nfct_nlmsg_parse(nlh, ct) < 0 ? 0 : ctx->cb(ct, ctx->data);
+	nfct_destroy(ct);
+	if (ret < 0) {
+		ctx->err = ret;
+		return MNL_CB_ERROR;
+	}
+	return MNL_CB_OK;
 }
 
-static int nfct_query_err(int ret)
+/*
+ * One conntrack request.  The object is encoded by libnetfilter_conntrack,
+ * which also refuses what cannot name an entry (no original tuple: EINVAL)
+ * before the kernel is asked, as conntrack(8) experiences it.
+ */
+static int ct_request(struct ct_source *src, uint8_t msg, uint16_t flags,
+		      const struct nf_conntrack *ct, mnl_cb_t cb,
+		      struct get_ctx *ctx)
 {
-	if (ret >= 0)
-		return 0;
-	return errno ? -errno : -EIO;
+	struct nlmsghdr *nlh;
+	int ret;
+
+	ret = request_socket(src);
+	if (ret < 0)
+		return ret;
+	nlh = put_entry_request(src, NFNL_SUBSYS_CTNETLINK, msg, flags,
+				nfct_get_attr_u8(ct, ATTR_ORIG_L3PROTO));
+	if (nfct_nlmsg_build(nlh, ct) < 0)
+		return errno ? -errno : -EINVAL;
+	return request(src, nlh, cb, ctx, ctx ? &ctx->err : NULL);
 }
 
 static int kernel_get(struct ct_source *src, const struct nf_conntrack *tuple,
 		      ct_entry_cb cb, void *data)
 {
 	struct get_ctx ctx = { .cb = cb, .data = data };
-	int ret;
 
-	ret = query_handles(src, false);
-	if (ret < 0)
-		return ret;
-	nfct_callback_register(src->ct_h, NFCT_T_ALL, get_ct_cb, &ctx);
-	errno = 0;
-	ret = nfct_query_err(nfct_query(src->ct_h, NFCT_Q_GET, tuple));
-	nfct_callback_unregister(src->ct_h);
-	if (ret < 0)
-		return ret;
-	return ctx.err < 0 ? ctx.err : 0;
-}
-
-static int simple_query(struct ct_source *src, enum nf_conntrack_query q,
-			const struct nf_conntrack *ct)
-{
-	int ret;
-
-	ret = query_handles(src, false);
-	if (ret < 0)
-		return ret;
-	errno = 0;
-	return nfct_query_err(nfct_query(src->ct_h, q, ct));
+	return ct_request(src, IPCTNL_MSG_CT_GET, 0, tuple, get_ct_cb, &ctx);
 }
 
 static int kernel_create(struct ct_source *src, const struct nf_conntrack *ct)
 {
-	return simple_query(src, NFCT_Q_CREATE, ct);
+	return ct_request(src, IPCTNL_MSG_CT_NEW, NLM_F_CREATE | NLM_F_EXCL,
+			  ct, NULL, NULL);
 }
 
 static int kernel_update(struct ct_source *src, const struct nf_conntrack *ct)
 {
-	return simple_query(src, NFCT_Q_UPDATE, ct);
+	return ct_request(src, IPCTNL_MSG_CT_NEW, 0, ct, NULL, NULL);
 }
 
 static int kernel_delete(struct ct_source *src, const struct nf_conntrack *ct)
 {
-	return simple_query(src, NFCT_Q_DESTROY, ct);
+	return ct_request(src, IPCTNL_MSG_CT_DELETE, 0, ct, NULL, NULL);
 }
 
 static int ack_cb(const struct nlmsghdr *nlh, void *data)
@@ -352,8 +413,9 @@ static int kernel_count(struct ct_source *src, unsigned int *count)
 	struct nlmsghdr *nlh;
 	int ret;
 
+	/* ask for an ack too: it tells when the one answer is complete */
 	nlh = put_request(src, NFNL_SUBSYS_CTNETLINK,
-			  IPCTNL_MSG_CT_GET_STATS, 0, AF_UNSPEC);
+			  IPCTNL_MSG_CT_GET_STATS, NLM_F_ACK, AF_UNSPEC);
 	ret = talk(src, nlh, global_stats_cb, &ctx, NULL);
 	if (ret < 0)
 		return ret;
@@ -692,54 +754,67 @@ static int kernel_exp_count(struct ct_source *src, unsigned int *count)
 	return 0;
 }
 
-static int get_exp_cb(enum nf_conntrack_msg_type type, struct nf_expect *exp,
-		      void *data)
+static int get_exp_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct get_ctx *ctx = data;
+	struct nf_expect *exp;
+	int ret;
 
-	(void)type;
-	ctx->err = ctx->exp_cb(exp, ctx->data);
-	return ctx->err == 0 ? NFCT_CB_CONTINUE : NFCT_CB_STOP;
+	exp = nfexp_new();
+	if (exp == NULL) {
+		ctx->err = -ENOMEM;
+		return MNL_CB_ERROR;
+	}
+	ret = nfexp_nlmsg_parse(nlh, exp) < 0 ? 0 : ctx->exp_cb(exp, ctx->data);
+	nfexp_destroy(exp);
+	if (ret < 0) {
+		ctx->err = ret;
+		return MNL_CB_ERROR;
+	}
+	return MNL_CB_OK;
+}
+
+static int exp_request(struct ct_source *src, uint8_t msg, uint16_t flags,
+		       const struct nf_expect *exp, mnl_cb_t cb,
+		       struct get_ctx *ctx)
+{
+	const struct nf_conntrack *master;
+	struct nlmsghdr *nlh;
+	uint8_t family = AF_INET;
+	int ret;
+
+	ret = request_socket(src);
+	if (ret < 0)
+		return ret;
+	master = nfexp_get_attr(exp, ATTR_EXP_MASTER);
+	if (master == NULL)
+		master = nfexp_get_attr(exp, ATTR_EXP_EXPECTED);
+	if (master != NULL && nfct_attr_is_set(master, ATTR_ORIG_L3PROTO))
+		family = nfct_get_attr_u8(master, ATTR_ORIG_L3PROTO);
+	nlh = put_entry_request(src, NFNL_SUBSYS_CTNETLINK_EXP, msg, flags,
+				family);
+	if (nfexp_nlmsg_build(nlh, exp) < 0)
+		return errno ? -errno : -EINVAL;
+	return request(src, nlh, cb, ctx, ctx ? &ctx->err : NULL);
 }
 
 static int kernel_exp_get(struct ct_source *src, const struct nf_expect *exp,
 			  ct_expect_cb cb, void *data)
 {
 	struct get_ctx ctx = { .exp_cb = cb, .data = data };
-	int ret;
 
-	ret = query_handles(src, true);
-	if (ret < 0)
-		return ret;
-	nfexp_callback_register(src->exp_h, NFCT_T_ALL, get_exp_cb, &ctx);
-	errno = 0;
-	ret = nfct_query_err(nfexp_query(src->exp_h, NFCT_Q_GET, exp));
-	nfexp_callback_unregister(src->exp_h);
-	if (ret < 0)
-		return ret;
-	return ctx.err < 0 ? ctx.err : 0;
-}
-
-static int exp_simple_query(struct ct_source *src, enum nf_conntrack_query q,
-			    const struct nf_expect *exp)
-{
-	int ret;
-
-	ret = query_handles(src, true);
-	if (ret < 0)
-		return ret;
-	errno = 0;
-	return nfct_query_err(nfexp_query(src->exp_h, q, exp));
+	return exp_request(src, IPCTNL_MSG_EXP_GET, 0, exp, get_exp_cb, &ctx);
 }
 
 static int kernel_exp_create(struct ct_source *src, const struct nf_expect *exp)
 {
-	return exp_simple_query(src, NFCT_Q_CREATE, exp);
+	return exp_request(src, IPCTNL_MSG_EXP_NEW, NLM_F_CREATE | NLM_F_EXCL,
+			   exp, NULL, NULL);
 }
 
 static int kernel_exp_delete(struct ct_source *src, const struct nf_expect *exp)
 {
-	return exp_simple_query(src, NFCT_Q_DESTROY, exp);
+	return exp_request(src, IPCTNL_MSG_EXP_DELETE, 0, exp, NULL, NULL);
 }
 
 static int kernel_exp_flush(struct ct_source *src, uint8_t family)
