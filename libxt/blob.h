@@ -20,11 +20,23 @@ struct uipt_blob {
 
 /* Builds the blob of t; fills in each chain's offset on the way. */
 int uipt_blob_build(struct uipt_table *t, struct uipt_blob *b);
+/* The same in two steps, into memory the caller provides (zeroed): the
+ * backend builds straight into the file's pages. */
+void uipt_blob_measure(struct uipt_table *t, size_t *repl_len, uint32_t *nentries);
+void uipt_blob_fill(const struct uipt_table *t, struct ipt_replace *repl,
+		    size_t repl_len, struct xt_counters *ctr);
 void uipt_blob_free(struct uipt_blob *b);
 
 /* Checks the blob as the kernel's translate_table would and turns it into a
  * table.  counters may be NULL. */
 int uipt_blob_parse(const struct ipt_replace *repl, size_t len,
 		    const struct xt_counters *counters, struct uipt_table **out);
+/* The same without copying: the table keeps `keep` (holding repl and
+ * counters, which must stay put) and calls release(keep, keep_len) when
+ * freed, or at once on failure. */
+int uipt_blob_parse_in_place(const struct ipt_replace *repl, size_t len,
+			     const struct xt_counters *counters,
+			     struct uipt_table **out, void *keep, size_t keep_len,
+			     void (*release)(void *, size_t));
 
 #endif

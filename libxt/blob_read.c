@@ -275,43 +275,82 @@ static int check_header(const struct ipt_replace *repl, size_t len,
 	return 0;
 }
 
-int uipt_blob_parse(const struct ipt_replace *repl, size_t len,
-		    const struct xt_counters *counters, struct uipt_table **out)
+static int parse(const struct ipt_replace *repl, const void *entries,
+		 const struct xt_counters *counters, struct uipt_table *t)
 {
-	const struct uipt_table_def *def = NULL;
 	struct xt_counters *zero = NULL;
-	struct reader r = { .repl = repl };
+	struct reader r = { .repl = repl, .base = entries, .size = repl->size, .t = t };
 	int ret = -1;
 
-	if (check_header(repl, len, &def) < 0)
-		return -1;
-	/* The rules borrow their entries from one copy the table owns. */
-	void *copy = malloc(repl->size ? repl->size : 1);
-	if (!copy)
-		return xt_error(RESOURCE_PROBLEM, "out of memory");
-	memcpy(copy, repl->entries, repl->size);
-	r.base = copy;
-	r.size = repl->size;
 	if (!counters)
 		counters = zero = calloc(repl->num_entries + 1, sizeof(*zero));
 	r.ctr = counters;
-	r.t = uipt_table_new(def);
-	r.t->map = copy;
-	r.t->arena = calloc(repl->num_entries + 1, sizeof(*r.t->arena));
+	t->arena = calloc(repl->num_entries + 1, sizeof(*t->arena));
 	r.jump_off = malloc((repl->num_entries + 1) * sizeof(*r.jump_off));
 	r.jumpers = malloc((repl->num_entries + 1) * sizeof(*r.jumpers));
-	if (!r.ctr || !r.jump_off || !r.jumpers || !r.t->arena)
+	if (!r.ctr || !r.jump_off || !r.jumpers || !t->arena)
 		xt_error(RESOURCE_PROBLEM, "out of memory");
 	else if (walk(&r) == 0 && resolve_jumps(&r) == 0)
 		ret = 0;
 	free(r.jump_off);
 	free(r.jumpers);
 	free(zero);
+	t->num_counters = repl->num_entries;
+	return ret;
+}
+
+static void release_free(void *p, size_t len)
+{
+	(void)len;
+	free(p);
+}
+
+static int finish(struct uipt_table *t, int ret, struct uipt_table **out)
+{
 	if (ret < 0) {
-		uipt_table_free(r.t);
+		uipt_table_free(t);
 		return -1;
 	}
-	r.t->num_counters = repl->num_entries;
-	*out = r.t;
+	*out = t;
 	return 0;
+}
+
+int uipt_blob_parse(const struct ipt_replace *repl, size_t len,
+		    const struct xt_counters *counters, struct uipt_table **out)
+{
+	const struct uipt_table_def *def = NULL;
+	struct uipt_table *t;
+	void *copy;
+
+	if (check_header(repl, len, &def) < 0)
+		return -1;
+	/* The rules borrow their entries from one copy the table owns. */
+	copy = malloc(repl->size ? repl->size : 1);
+	if (!copy)
+		return xt_error(RESOURCE_PROBLEM, "out of memory");
+	memcpy(copy, repl->entries, repl->size);
+	t = uipt_table_new(def);
+	t->map = copy;
+	t->map_len = repl->size;
+	t->release = release_free;
+	return finish(t, parse(repl, copy, counters, t), out);
+}
+
+int uipt_blob_parse_in_place(const struct ipt_replace *repl, size_t len,
+			     const struct xt_counters *counters,
+			     struct uipt_table **out, void *keep, size_t keep_len,
+			     void (*release)(void *, size_t))
+{
+	const struct uipt_table_def *def = NULL;
+	struct uipt_table *t;
+
+	if (check_header(repl, len, &def) < 0) {
+		release(keep, keep_len);
+		return -1;
+	}
+	t = uipt_table_new(def);
+	t->map = keep;
+	t->map_len = keep_len;
+	t->release = release;
+	return finish(t, parse(repl, repl->entries, counters, t), out);
 }

@@ -93,32 +93,43 @@ static void put_chain(char *base, const struct uipt_chain *c,
 	}
 }
 
-int uipt_blob_build(struct uipt_table *t, struct uipt_blob *b)
+void uipt_blob_measure(struct uipt_table *t, size_t *repl_len, uint32_t *nentries)
 {
-	uint32_t size = layout(t), n = uipt_table_num_entries(t);
-	struct ipt_replace *repl = calloc(1, sizeof(*repl) + size);
-	struct xt_counters *ctr = calloc(n, sizeof(*ctr));
-	struct xt_counters *cp = ctr;
-	char *base;
+	*repl_len = sizeof(struct ipt_replace) + layout(t);
+	*nentries = uipt_table_num_entries(t);
+}
 
-	if (!repl || !ctr) {
-		free(repl);
-		free(ctr);
-		return xt_error(RESOURCE_PROBLEM, "out of memory building table %s", t->name);
-	}
+void uipt_blob_fill(const struct uipt_table *t, struct ipt_replace *repl,
+		    size_t repl_len, struct xt_counters *ctr)
+{
+	uint32_t size = (uint32_t)(repl_len - sizeof(*repl));
+	char *base = (char *)repl->entries;
+
 	memcpy(repl->name, t->name, strnlen(t->name, sizeof(repl->name) - 1));
 	repl->valid_hooks = t->def->valid_hooks;
-	repl->num_entries = n;
+	repl->num_entries = uipt_table_num_entries(t);
 	repl->size = size;
 	repl->num_counters = t->num_counters;
-	base = (char *)repl->entries;
 	for (uint32_t i = 0; i < t->n; i++)
-		put_chain(base, t->chains[i], repl, &cp);
+		put_chain(base, t->chains[i], repl, &ctr);
 	put_error(base + size - UIPT_ENTRY_SIZE - UIPT_ERR_TARGET_SIZE, XT_ERROR_TARGET);
-	*cp = (struct xt_counters){ 0, 0 };
-	b->repl = repl;
-	b->repl_len = sizeof(*repl) + size;
-	b->counters = ctr;
+	*ctr = (struct xt_counters){ 0, 0 };
+}
+
+int uipt_blob_build(struct uipt_table *t, struct uipt_blob *b)
+{
+	size_t len;
+	uint32_t n;
+
+	uipt_blob_measure(t, &len, &n);
+	b->repl = calloc(1, len);
+	b->counters = calloc(n, sizeof(*b->counters));
+	if (!b->repl || !b->counters) {
+		uipt_blob_free(b);
+		return xt_error(RESOURCE_PROBLEM, "out of memory building table %s", t->name);
+	}
+	uipt_blob_fill(t, b->repl, len, b->counters);
+	b->repl_len = len;
 	return 0;
 }
 

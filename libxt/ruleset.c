@@ -75,7 +75,8 @@ void uipt_table_free(struct uipt_table *t)
 		chain_free(t->chains[i]);
 	free(t->chains);
 	free(t->arena);
-	free(t->map);
+	if (t->release)
+		t->release(t->map, t->map_len);
 	free(t);
 }
 

@@ -71,6 +71,8 @@ struct uipt_table {
 	 * one copy of the blob's entries and their headers are one array. */
 	struct uipt_rule *arena;
 	void *map;
+	size_t map_len;
+	void (*release)(void *map, size_t len);
 };
 
 struct uipt_table *uipt_table_new(const struct uipt_table_def *def);

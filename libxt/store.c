@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -130,27 +131,31 @@ static void table_path(char *buf, size_t n, const char *name)
 	snprintf(buf, n, "%s/%s.ipt", uipt_state_dir(), name);
 }
 
-static int read_file(const char *path, char **buf, size_t *len)
+static void unmap(void *p, size_t len)
+{
+	munmap(p, len);
+}
+
+/* Mapped, not read: the table's rules point into these pages. */
+static int map_file(const char *path, char **buf, size_t *len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
-	ssize_t got = 0;
+	void *p;
 
 	if (fd < 0)
 		return errno == ENOENT ? 1 : xt_error(RESOURCE_PROBLEM,
 				"cannot open %s: %s", path, strerror(errno));
-	if (fstat(fd, &st) < 0 || !(*buf = malloc((size_t)st.st_size + 1))) {
+	if (fstat(fd, &st) < 0) {
 		close(fd);
 		return xt_error(RESOURCE_PROBLEM, "cannot read %s", path);
 	}
-	while ((size_t)got < (size_t)st.st_size) {
-		ssize_t r = read(fd, *buf + got, (size_t)st.st_size - (size_t)got);
-		if (r <= 0)
-			break;
-		got += r;
-	}
+	*len = (size_t)st.st_size;
+	p = *len ? mmap(NULL, *len, PROT_READ, MAP_PRIVATE, fd, 0) : NULL;
 	close(fd);
-	*len = (size_t)got;
+	if (p == MAP_FAILED)
+		return xt_error(RESOURCE_PROBLEM, "cannot map %s: %s", path, strerror(errno));
+	*buf = p;
 	return 0;
 }
 
@@ -161,8 +166,9 @@ static int damaged(const char *path, const char *why)
 			path, why);
 }
 
-static int decode(const char *path, const char *buf, size_t len,
-		  struct uipt_table **out)
+/* Once the blob is handed to the parser, the mapping is the parser's. */
+static int decode(const char *path, char *buf, size_t len,
+		  struct uipt_table **out, bool *handed)
 {
 	struct uipt_store_header h;
 	const char *body = buf + sizeof(h);
@@ -170,7 +176,7 @@ static int decode(const char *path, const char *buf, size_t len,
 	struct ipt_replace *repl;
 	int ret;
 
-	if (len < sizeof(h))
+	if (len < sizeof(h) || !buf)
 		return damaged(path, "too short");
 	memcpy(&h, buf, sizeof(h));
 	if (memcmp(h.magic, UIPT_STORE_MAGIC, sizeof(h.magic)))
@@ -185,8 +191,10 @@ static int decode(const char *path, const char *buf, size_t len,
 	repl = (struct ipt_replace *)body;
 	if (h.repl_len < sizeof(*repl) || repl->num_entries != h.num_counters)
 		return damaged(path, "entry count mismatch");
-	ret = uipt_blob_parse(repl, h.repl_len,
-			      (const struct xt_counters *)(body + h.repl_len), out);
+	*handed = true;
+	ret = uipt_blob_parse_in_place(repl, h.repl_len,
+				       (const struct xt_counters *)(body + h.repl_len),
+				       out, buf, len, unmap);
 	if (ret < 0) {
 		char why[512];
 
@@ -201,23 +209,25 @@ int uipt_table_load(const char *name, struct uipt_table **out)
 	const struct uipt_table_def *def = uipt_table_def(name);
 	char path[PATH_MAX], *buf = NULL;
 	size_t len = 0;
+	bool handed = false;
 	int ret;
 
 	if (!def)
 		return xt_error(OTHER_PROBLEM, "can't initialize iptables table `%s': "
 				"Table does not exist (do you need to insmod?)", name);
 	table_path(path, sizeof(path), name);
-	ret = read_file(path, &buf, &len);
+	ret = map_file(path, &buf, &len);
 	if (ret == 1) {
 		*out = uipt_table_new(def);
 		return 0;
 	}
 	if (ret < 0)
 		return -1;
-	/* The blob must be 8-byte aligned for its structs: malloc gives that,
-	 * and the header is a multiple of 8. */
-	ret = decode(path, buf, len, out);
-	free(buf);
+	/* The blob's structs need 8-byte alignment: pages give that, and the
+	 * header is a multiple of 8.  On success the table owns the mapping. */
+	ret = decode(path, buf, len, out, &handed);
+	if (ret < 0 && !handed && buf)
+		unmap(buf, len);
 	return ret;
 }
 
@@ -227,22 +237,6 @@ int uipt_table_exists(const char *name)
 
 	table_path(path, sizeof(path), name);
 	return access(path, F_OK) == 0;
-}
-
-static int write_all(int fd, const void *p, size_t n)
-{
-	const char *c = p;
-
-	while (n) {
-		ssize_t w = write(fd, c, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		c += w;
-		n -= (size_t)w;
-	}
-	return 0;
 }
 
 static int sync_dir(void)
@@ -256,32 +250,52 @@ static int sync_dir(void)
 	return 0;
 }
 
-static int write_atomic(const char *path, const struct uipt_store_header *h,
-			const struct uipt_blob *b)
+static int write_failed(const char *tmp, int fd, void *map, size_t len)
 {
-	char tmp[PATH_MAX + 32];
-	size_t clen = (size_t)h->num_counters * sizeof(struct xt_counters);
-	int fd;
+	int e = errno;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
-	fd = open(tmp, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0600);
+	if (map && map != MAP_FAILED)
+		munmap(map, len);
+	close(fd);
+	unlink(tmp);
+	return xt_error(RESOURCE_PROBLEM, "cannot write %s: %s", tmp, strerror(e));
+}
+
+/* The blob is built straight into the new file's pages: no copy through
+ * a buffer.  Space is reserved first so a full disk is an error, not a
+ * SIGBUS. */
+static int write_table(const char *tmp, struct uipt_table *t)
+{
+	struct uipt_store_header h = { .version = UIPT_STORE_VERSION,
+				       .family = NFPROTO_IPV4 };
+	size_t repl_len, total;
+	uint32_t n;
+	char *map;
+	int fd, err;
+
+	uipt_blob_measure(t, &repl_len, &n);
+	total = sizeof(h) + repl_len + (size_t)n * sizeof(struct xt_counters);
+	fd = open(tmp, O_CREAT | O_TRUNC | O_RDWR | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return xt_error(RESOURCE_PROBLEM, "cannot write %s: %s", tmp, strerror(errno));
-	if (write_all(fd, h, sizeof(*h)) < 0 ||
-	    write_all(fd, b->repl, b->repl_len) < 0 ||
-	    write_all(fd, b->counters, clen) < 0 || fsync(fd) < 0) {
-		int e = errno;
-		close(fd);
-		unlink(tmp);
-		return xt_error(RESOURCE_PROBLEM, "cannot write %s: %s", tmp, strerror(e));
+	if ((err = posix_fallocate(fd, 0, (off_t)total))) {
+		errno = err;
+		return write_failed(tmp, fd, NULL, 0);
 	}
+	map = mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED)
+		return write_failed(tmp, fd, map, total);
+	uipt_blob_fill(t, (struct ipt_replace *)(map + sizeof(h)), repl_len,
+		       (struct xt_counters *)(map + sizeof(h) + repl_len));
+	memcpy(h.magic, UIPT_STORE_MAGIC, sizeof(h.magic));
+	h.repl_len = repl_len;
+	h.num_counters = n;
+	h.checksum = checksum(CHECKSUM_SEED, map + sizeof(h), total - sizeof(h));
+	memcpy(map, &h, sizeof(h));
+	if (fsync(fd) < 0)
+		return write_failed(tmp, fd, map, total);
+	munmap(map, total);
 	close(fd);
-	if (rename(tmp, path) < 0) {
-		int e = errno;
-		unlink(tmp);
-		return xt_error(RESOURCE_PROBLEM, "cannot replace %s: %s", path, strerror(e));
-	}
-	sync_dir();
 	return 0;
 }
 
@@ -335,23 +349,21 @@ size_t uipt_tables_in_use(char ***names)
 
 int uipt_table_store(struct uipt_table *t)
 {
-	struct uipt_store_header h = { .version = UIPT_STORE_VERSION,
-				       .family = NFPROTO_IPV4 };
-	struct uipt_blob b;
-	char path[PATH_MAX];
-	int ret;
+	char path[PATH_MAX], tmp[PATH_MAX + 32];
 
-	if (ensure_dir() < 0 || uipt_blob_build(t, &b) < 0)
+	if (ensure_dir() < 0)
 		return -1;
-	memcpy(h.magic, UIPT_STORE_MAGIC, sizeof(h.magic));
-	h.repl_len = b.repl_len;
-	h.num_counters = b.repl->num_entries;
-	h.checksum = checksum(checksum(CHECKSUM_SEED, b.repl, b.repl_len),
-			      b.counters, h.num_counters * sizeof(struct xt_counters));
 	table_path(path, sizeof(path), t->name);
-	ret = write_atomic(path, &h, &b);
-	uipt_blob_free(&b);
-	if (ret == 0)
-		note_table(t->name);
-	return ret;
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+	if (write_table(tmp, t) < 0)
+		return -1;
+	if (rename(tmp, path) < 0) {
+		int e = errno;
+
+		unlink(tmp);
+		return xt_error(RESOURCE_PROBLEM, "cannot replace %s: %s", path, strerror(e));
+	}
+	sync_dir();
+	note_table(t->name);
+	return 0;
 }
