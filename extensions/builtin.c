@@ -6,6 +6,12 @@ void libxt_tcp_init(void);
 void libxt_udp_init(void);
 void libipt_icmp_init(void);
 void libxt_comment_init(void);
+void libxt_conntrack_init(void);
+void libxt_state_init(void);
+void libxt_mark_init(void);
+void libxt_MARK_init(void);
+void libxt_connmark_init(void);
+void libxt_CONNMARK_init(void);
 
 const uipt_extension_init_fn uipt_builtin_extensions[] = {
 	libxt_standard_init,
@@ -13,5 +19,11 @@ const uipt_extension_init_fn uipt_builtin_extensions[] = {
 	libxt_udp_init,
 	libipt_icmp_init,
 	libxt_comment_init,
+	libxt_conntrack_init,
+	libxt_state_init,
+	libxt_mark_init,
+	libxt_MARK_init,
+	libxt_connmark_init,
+	libxt_CONNMARK_init,
 	NULL,
 };

@@ -1,5 +1,6 @@
 /* The kernel's mark_source_chains and check_entry, on the model. */
 #include <string.h>
+#include "error.h"
 #include "registry.h"
 #include "verify.h"
 
@@ -103,9 +104,11 @@ int uipt_table_verify(struct uipt_table *t)
 	for (uint32_t i = 0; i < t->n; i++) {
 		const struct uipt_chain *c = t->chains[i];
 
+		/* The kernel says only EINVAL; the reason goes to dmesg. */
 		for (uint32_t j = 0; j < c->n; j++)
 			if (check_rule(t, c, c->rules[j]) < 0)
-				return -1;
+				return xt_error_as(XT_ERR_IPTC, OTHER_PROBLEM,
+						   "Invalid argument. Run `dmesg' for more information");
 	}
 	return 0;
 }

@@ -154,6 +154,9 @@ struct xtables_match {
 		      bool numeric);
 	void (*save)(FILE *f, const struct ipt_ip *ip, const void *data);
 	const struct xt_option_entry *options;
+	/* The name save prints when the blob entry stands for an alias
+	 * (conntrack for -m state, CT for -j NOTRACK); NULL: the name. */
+	const char *(*alias)(const void *data);
 
 	/* Kernel half: where it may be used, as xt_check_match enforces. */
 	const char *table;	/* NULL: any table */
@@ -183,6 +186,7 @@ struct xtables_target {
 		      bool numeric);
 	void (*save)(FILE *f, const struct ipt_ip *ip, const void *data);
 	const struct xt_option_entry *options;
+	const char *(*alias)(const void *data);	/* as for matches */
 
 	const char *table;
 	unsigned int hooks;
