@@ -6,6 +6,8 @@ void libxt_tcp_init(void);
 void libxt_udp_init(void);
 void libipt_icmp_init(void);
 void libxt_comment_init(void);
+void libxt_CT_init(void);
+void libxt_NOTRACK_init(void);
 void libxt_conntrack_init(void);
 void libxt_state_init(void);
 void libxt_mark_init(void);
@@ -19,6 +21,8 @@ const uipt_extension_init_fn uipt_builtin_extensions[] = {
 	libxt_udp_init,
 	libipt_icmp_init,
 	libxt_comment_init,
+	libxt_CT_init,
+	libxt_NOTRACK_init,
 	libxt_conntrack_init,
 	libxt_state_init,
 	libxt_mark_init,

@@ -162,6 +162,8 @@ struct xtables_match {
 	const char *table;	/* NULL: any table */
 	unsigned int hooks;	/* bitmask of NF_INET_*; 0: any hook */
 	uint16_t proto;		/* 0: any; else ip.proto must equal it */
+	/* 0, or a negative errno as the kernel's checkentry returns it
+	 * (-ENOENT, -EINVAL...); xt_error()'s -1 counts as -EINVAL. */
 	int (*checkentry)(const struct xt_check_param *par);
 	bool (*match)(const struct xt_pkt *pkt, struct xt_action_param *par);
 	/* Bytes of state per rule that outlive a packet (limit buckets,
