@@ -3,6 +3,7 @@
  * destination) address, under a prefix mask, against a limit.
  */
 #include <arpa/inet.h>
+#include <string.h>
 #include <uiptables/packet.h>
 #include <linux/netfilter/xt_connlimit.h>
 
@@ -35,7 +36,8 @@ static void connlimit_init(void *data)
 {
 	struct xt_connlimit_info *info = data;
 
-	info->v4_mask = htonl(UINT32_MAX);
+	/* All of the union, as iptables sets the default. */
+	memset(&info->mask, 0xff, sizeof(info->mask));
 }
 
 /* "upto" is the inverted "above" for the kernel, and the other way round. */
@@ -51,6 +53,7 @@ static int connlimit_parse(struct xt_option_call *cb)
 			info->flags |= XT_CONNLIMIT_INVERT;
 		return 0;
 	case O_MASK:
+		memset(&info->mask, 0, sizeof(info->mask));
 		info->v4_mask = cb->val.u8 ? htonl(UINT32_MAX << (32 - cb->val.u8)) : 0;
 		return 0;
 	case O_SADDR:

@@ -42,9 +42,8 @@ static void connmark_print(FILE *f, const struct ipt_ip *ip, const void *data,
 
 	(void)ip;
 	(void)numeric;
-	fputs(" connmark match ", f);
-	if (info->invert)
-		fputs("! ", f);
+	/* iptables' spacing: "match  0x1" but "match ! 0x1". */
+	fprintf(f, " connmark match %s ", info->invert ? "!" : "");
 	print_mark_mask(f, info->mark, info->mask);
 }
 

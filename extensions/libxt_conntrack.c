@@ -127,6 +127,9 @@ static void put_addr(const struct xt_option_call *cb, union nf_inet_addr *addr,
 	*addr = cb->val.haddr;
 	inet_pton(AF_INET, buf, &addr->in);
 	*mask = cb->val.hmask;
+	/* Without a prefix iptables sets every byte of the union. */
+	if (!strchr(cb->arg, '/'))
+		memset(mask, 0xff, sizeof(*mask));
 }
 
 /* Which port fields an option fills, and its flag. */

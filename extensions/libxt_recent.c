@@ -63,10 +63,24 @@ static void recent_init(void *data)
 
 	strcpy(info->name, "DEFAULT");
 	info->side = XT_RECENT_SOURCE;
-	memset(&info->mask, 0xff, sizeof(info->mask.in));
+	memset(&info->mask, 0xff, sizeof(info->mask));
 }
 
-/* iptables cuts a long name without a word; the kernel then checks it. */
+/*
+ * As iptables: a long name is cut without a word (the kernel then checks
+ * it), and what follows the terminator is left as it was — "foo" over
+ * "DEFAULT" leaves "foo\0ULT", which the blob carries.
+ */
+static void put_name(char *dst, size_t size, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 static int recent_parse(struct xt_option_call *cb)
 {
 	struct xt_recent_mtinfo_v1 *info = cb->data;
@@ -91,8 +105,7 @@ static int recent_parse(struct xt_option_call *cb)
 		info->check_set |= XT_RECENT_TTL;
 		break;
 	case O_NAME:
-		memset(info->name, 0, sizeof(info->name));
-		strncpy(info->name, cb->arg, sizeof(info->name) - 1);
+		put_name(info->name, sizeof(info->name), cb->arg);
 		break;
 	case O_RSOURCE:
 		info->side = XT_RECENT_SOURCE;
@@ -101,7 +114,8 @@ static int recent_parse(struct xt_option_call *cb)
 		info->side = XT_RECENT_DEST;
 		break;
 	case O_MASK:
-		info->mask = cb->val.haddr;
+		memset(&info->mask, 0, sizeof(info->mask));
+		info->mask.in = cb->val.haddr.in;
 		break;
 	}
 	return 0;

@@ -108,8 +108,10 @@ static void dump(FILE *f, const struct xt_statistic_info *info, const char *dd)
 			info->u.random.probability / SCALE);
 		break;
 	case XT_STATISTIC_MODE_NTH:
-		fprintf(f, " %smode nth%s %severy %u %spacket %u", dd, inv, dd,
-			info->u.nth.every + 1, dd, info->u.nth.packet);
+		fprintf(f, " %smode nth%s %severy %u", dd, inv, dd, info->u.nth.every + 1);
+		/* -L leaves out a zero start; save does not. */
+		if (dd[0] || info->u.nth.packet)
+			fprintf(f, " %spacket %u", dd, info->u.nth.packet);
 		break;
 	}
 }
