@@ -474,19 +474,19 @@ static bool tuple_ok(const struct xt_conntrack_mtinfo3 *info, const struct uipt_
 	uint16_t fl = info->match_flags, inv = info->invert_flags;
 
 	if ((fl & XT_CONNTRACK_ORIGSRC) &&
-	    addr_hit(&o->src, &info->origsrc_addr, &info->origsrc_mask) == !(inv & XT_CONNTRACK_ORIGSRC))
+	    addr_hit(&o->src, &info->origsrc_addr, &info->origsrc_mask) != !(inv & XT_CONNTRACK_ORIGSRC))
 		return false;
 	if ((fl & XT_CONNTRACK_ORIGDST) &&
-	    addr_hit(&o->dst, &info->origdst_addr, &info->origdst_mask) == !(inv & XT_CONNTRACK_ORIGDST))
+	    addr_hit(&o->dst, &info->origdst_addr, &info->origdst_mask) != !(inv & XT_CONNTRACK_ORIGDST))
 		return false;
 	if ((fl & XT_CONNTRACK_REPLSRC) &&
-	    addr_hit(&r->src, &info->replsrc_addr, &info->replsrc_mask) == !(inv & XT_CONNTRACK_REPLSRC))
+	    addr_hit(&r->src, &info->replsrc_addr, &info->replsrc_mask) != !(inv & XT_CONNTRACK_REPLSRC))
 		return false;
 	if ((fl & XT_CONNTRACK_REPLDST) &&
-	    addr_hit(&r->dst, &info->repldst_addr, &info->repldst_mask) == !(inv & XT_CONNTRACK_REPLDST))
+	    addr_hit(&r->dst, &info->repldst_addr, &info->repldst_mask) != !(inv & XT_CONNTRACK_REPLDST))
 		return false;
 	if ((fl & XT_CONNTRACK_PROTO) &&
-	    (o->l4proto == info->l4proto) == !(inv & XT_CONNTRACK_PROTO))
+	    (o->l4proto == info->l4proto) != !(inv & XT_CONNTRACK_PROTO))
 		return false;
 	if ((fl & XT_CONNTRACK_ORIGSRC_PORT) &&
 	    !port_hit(o->sport, info->origsrc_port, info->origsrc_port_high,
