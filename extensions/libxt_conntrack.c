@@ -7,6 +7,7 @@
  * carries XT_CONNTRACK_STATE_ALIAS and prints back as `-m state`.
  */
 #include <arpa/inet.h>
+#include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -251,6 +252,19 @@ static void print_names(FILE *f, const struct bit_name *names, uint16_t mask,
 		}
 }
 
+/* -L without -n names hosts as iptables does: the network, the host, or
+ * the number. */
+static const char *host_name(const struct in_addr *a)
+{
+	struct netent *n = getnetbyaddr(ntohl(a->s_addr), AF_INET);
+	struct hostent *h;
+
+	if (n)
+		return n->n_name;
+	h = gethostbyaddr(a, sizeof(*a), AF_INET);
+	return h ? h->h_name : xt_ipaddr_to_numeric(a);
+}
+
 /* As iptables: "anywhere" only for the zero address, and only in -L. */
 static void print_addr(FILE *f, const union nf_inet_addr *a,
 		       const union nf_inet_addr *m, bool numeric)
@@ -259,7 +273,7 @@ static void print_addr(FILE *f, const union nf_inet_addr *a,
 		fputs("anywhere", f);
 		return;
 	}
-	fputs(xt_ipaddr_to_numeric(&a->in), f);
+	fputs(numeric ? xt_ipaddr_to_numeric(&a->in) : host_name(&a->in), f);
 	fputs(xt_ipmask_to_numeric(&m->in), f);
 }
 
