@@ -414,6 +414,66 @@ static void test_secmark(void)
 	   "SECMARK: continue, the mark assumed");
 }
 
+/* What an extension prints for data of an old revision, read from a blob. */
+static const char *printed(bool target_ext, const char *name, uint8_t rev,
+			   const void *data, bool save)
+{
+	static char out[512];
+	FILE *f = fmemopen(out, sizeof(out), "w");
+	struct ipt_ip ip = { 0 };
+
+	out[0] = '\0';
+	if (target_ext) {
+		const struct xtables_target *t = xt_find_target_rev(name, rev, NFPROTO_IPV4);
+
+		if (t && save)
+			t->save(f, &ip, data);
+		else if (t)
+			t->print(f, &ip, data, true);
+	} else {
+		const struct xtables_match *m = xt_find_match_rev(name, rev, NFPROTO_IPV4);
+
+		if (m && save)
+			m->save(f, &ip, data);
+		else if (m)
+			m->print(f, &ip, data, true);
+	}
+	fclose(f);
+	return out;
+}
+
+static void test_old_revisions(void)
+{
+	struct xt_conntrack_mtinfo1 c1 = { 0 };
+	struct xt_conntrack_mtinfo2 c2 = { 0 };
+	struct xt_state_info s0 = { XT_STATE_BIT(IP_CT_NEW) | XT_STATE_UNTRACKED };
+	struct xt_connmark_tginfo1 cm1 = { .ctmask = 0xff, .nfmask = 0xff,
+					   .mode = XT_CONNMARK_RESTORE };
+	struct xt_ct_target_info ct0 = { .flags = XT_CT_NOTRACK, .zone = 4 };
+	struct xt_recent_mtinfo r0 = { .check_set = XT_RECENT_UPDATE, .seconds = 5,
+				       .name = "r", .side = XT_RECENT_DEST };
+
+	c1.match_flags = XT_CONNTRACK_STATE | XT_CONNTRACK_ORIGDST_PORT;
+	c1.state_mask = XT_CONNTRACK_STATE_BIT(IP_CT_ESTABLISHED);
+	c1.origdst_port = htons(443);
+	ok(!strcmp(printed(false, "conntrack", 1, &c1, true),
+		   " --ctstate ESTABLISHED --ctorigdstport 443"),
+	   "conntrack rev 1 saves as rev 3 would: '%s'", printed(false, "conntrack", 1, &c1, true));
+	c2.match_flags = XT_CONNTRACK_STATE | XT_CONNTRACK_STATE_ALIAS;
+	c2.state_mask = XT_CONNTRACK_STATE_UNTRACKED;
+	ok(!strcmp(printed(false, "conntrack", 2, &c2, false), " state UNTRACKED"),
+	   "conntrack rev 2, state alias: '%s'", printed(false, "conntrack", 2, &c2, false));
+	ok(!strcmp(printed(false, "state", 0, &s0, true), " --state NEW,UNTRACKED"),
+	   "state rev 0: '%s'", printed(false, "state", 0, &s0, true));
+	ok(!strcmp(printed(true, "CONNMARK", 1, &cm1, false), " CONNMARK restore mask 0xff"),
+	   "CONNMARK rev 1: '%s'", printed(true, "CONNMARK", 1, &cm1, false));
+	ok(!strcmp(printed(true, "CT", 0, &ct0, true), " --notrack --zone 4"),
+	   "CT rev 0: '%s'", printed(true, "CT", 0, &ct0, true));
+	ok(!strcmp(printed(false, "recent", 0, &r0, true),
+		   " --update --seconds 5 --name r --rdest"),
+	   "recent rev 0, no mask: '%s'", printed(false, "recent", 0, &r0, true));
+}
+
 int main(void)
 {
 	xt_registry_init();
@@ -427,5 +487,6 @@ int main(void)
 	test_assumed();
 	test_connlabel();
 	test_secmark();
+	test_old_revisions();
 	return tap_done();
 }
