@@ -65,13 +65,13 @@ static void CT_help(FILE *f)
 
 static int parse_events(const struct event_name *tbl, const char *arg, uint32_t *mask)
 {
-	char *dup = strdup(arg), *save = NULL;
+	char *dup = strdup(arg), *save = dup;
 	int ret = 0;
 
 	if (!dup)
 		abort();
-	for (char *tok = strtok_r(dup, ",", &save); tok && !ret;
-	     tok = strtok_r(NULL, ",", &save)) {
+	/* strsep, not strtok: an empty name is an unknown one. */
+	for (char *tok; !ret && (tok = strsep(&save, ","));) {
 		const struct event_name *e = tbl;
 
 		while (e->name && strcmp(e->name, tok))

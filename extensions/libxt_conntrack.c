@@ -87,28 +87,35 @@ static void conntrack_help(FILE *f)
 		"    --ctdir {ORIGINAL|REPLY}   Direction of the packet in the connection\n");
 }
 
-/* A comma list of names into a bit mask; "NONE" adds nothing. */
+/* One name of the list, len characters at s; "NONE" adds nothing. */
+static bool one_name(const char *s, size_t len, const struct bit_name *names,
+		     bool allow_none, uint16_t *mask)
+{
+	if (allow_none && len == 4 && !strncasecmp(s, "NONE", 4))
+		return true;
+	for (; names->name; names++)
+		if (strlen(names->name) == len && !strncasecmp(names->name, s, len)) {
+			*mask |= names->bit;
+			return true;
+		}
+	return false;
+}
+
+/*
+ * A comma list of names into a bit mask.  As iptables, an empty or
+ * unknown name is reported with the rest of the list from there on.
+ */
 static int parse_names(const char *arg, const struct bit_name *names,
 		       bool allow_none, const char *what, uint16_t *mask)
 {
-	char *dup = strdup(arg), *save = NULL;
-	int ret = 0;
+	const char *comma;
 
-	if (!dup)
-		abort();
-	for (char *tok = strtok_r(dup, ",", &save); tok && !ret;
-	     tok = strtok_r(NULL, ",", &save)) {
-		const struct bit_name *n = names;
-
-		while (n->name && strcasecmp(n->name, tok))
-			n++;
-		if (n->name)
-			*mask |= n->bit;
-		else if (!allow_none || strcasecmp(tok, "NONE"))
-			ret = xt_error(PARAMETER_PROBLEM, "Bad %s \"%s\"", what, tok);
-	}
-	free(dup);
-	return ret;
+	for (; (comma = strchr(arg, ',')); arg = comma + 1)
+		if (comma == arg || !one_name(arg, (size_t)(comma - arg), names, allow_none, mask))
+			return xt_error(PARAMETER_PROBLEM, "Bad %s \"%s\"", what, arg);
+	if (!*arg || !one_name(arg, strlen(arg), names, allow_none, mask))
+		return xt_error(PARAMETER_PROBLEM, "Bad %s \"%s\"", what, arg);
+	return 0;
 }
 
 static void set_flag(struct xt_conntrack_mtinfo3 *info, uint16_t flag, bool inv)

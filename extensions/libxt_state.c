@@ -6,7 +6,6 @@
  * entry back as `-m state`).  The old state match, revision 0 with its own
  * struct, is still read from blobs.
  */
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <uiptables/conntrack.h>
@@ -45,26 +44,30 @@ static void state_help(FILE *f)
 		"                               State(s) of the connection to match\n");
 }
 
+static bool one_state(const char *s, size_t len, unsigned int *mask, bool ct)
+{
+	for (size_t i = 0; i < NSTATES; i++)
+		if (strlen(states[i].name) == len && !strncasecmp(states[i].name, s, len)) {
+			*mask |= ct ? states[i].ctbit : states[i].bit;
+			return true;
+		}
+	return false;
+}
+
+/* As iptables: a bad name is reported with the rest of the list. */
 static int parse_states(const char *arg, unsigned int *mask, bool ct)
 {
-	char *dup = strdup(arg), *save = NULL;
-	int ret = 0;
+	const char *comma;
 
-	if (!dup)
-		abort();
-	for (char *tok = strtok_r(dup, ",", &save); tok && !ret;
-	     tok = strtok_r(NULL, ",", &save)) {
-		size_t i = 0;
-
-		while (i < NSTATES && strcasecmp(states[i].name, tok))
-			i++;
-		if (i == NSTATES)
-			ret = xt_error(PARAMETER_PROBLEM, "Bad state \"%s\"", tok);
-		else
-			*mask |= ct ? states[i].ctbit : states[i].bit;
-	}
-	free(dup);
-	return ret;
+	if (!*arg)
+		return xt_error(PARAMETER_PROBLEM, "\"--state\" requires a list of states "
+				"with no spaces, e.g. ESTABLISHED,RELATED");
+	for (; (comma = strchr(arg, ',')); arg = comma + 1)
+		if (comma == arg || !one_state(arg, (size_t)(comma - arg), mask, ct))
+			return xt_error(PARAMETER_PROBLEM, "Bad state \"%s\"", arg);
+	if (!*arg || !one_state(arg, strlen(arg), mask, ct))
+		return xt_error(PARAMETER_PROBLEM, "Bad state \"%s\"", arg);
+	return 0;
 }
 
 static int state_alias_parse(struct xt_option_call *cb)
