@@ -59,13 +59,14 @@ static int parse_states(const char *arg, unsigned int *mask, bool ct)
 {
 	const char *comma;
 
-	if (!*arg)
-		return xt_error(PARAMETER_PROBLEM, "\"--state\" requires a list of states "
-				"with no spaces, e.g. ESTABLISHED,RELATED");
 	for (; (comma = strchr(arg, ',')); arg = comma + 1)
 		if (comma == arg || !one_state(arg, (size_t)(comma - arg), mask, ct))
 			return xt_error(PARAMETER_PROBLEM, "Bad state \"%s\"", arg);
-	if (!*arg || !one_state(arg, strlen(arg), mask, ct))
+	/* Nothing after the last comma, or nothing at all. */
+	if (!*arg)
+		return xt_error(PARAMETER_PROBLEM, "\"--state\" requires a list of states "
+				"with no spaces, e.g. ESTABLISHED,RELATED");
+	if (!one_state(arg, strlen(arg), mask, ct))
 		return xt_error(PARAMETER_PROBLEM, "Bad state \"%s\"", arg);
 	return 0;
 }
