@@ -6,6 +6,23 @@ void libxt_tcp_init(void);
 void libxt_udp_init(void);
 void libipt_icmp_init(void);
 void libxt_comment_init(void);
+void libxt_helper_init(void);
+void libxt_connbytes_init(void);
+void libxt_connlimit_init(void);
+void libxt_recent_init(void);
+void libxt_quota_init(void);
+void libxt_statistic_init(void);
+void libxt_connlabel_init(void);
+void libxt_CONNSECMARK_init(void);
+void libxt_SECMARK_init(void);
+void libxt_CT_init(void);
+void libxt_NOTRACK_init(void);
+void libxt_conntrack_init(void);
+void libxt_state_init(void);
+void libxt_mark_init(void);
+void libxt_MARK_init(void);
+void libxt_connmark_init(void);
+void libxt_CONNMARK_init(void);
 
 const uipt_extension_init_fn uipt_builtin_extensions[] = {
 	libxt_standard_init,
@@ -13,5 +30,22 @@ const uipt_extension_init_fn uipt_builtin_extensions[] = {
 	libxt_udp_init,
 	libipt_icmp_init,
 	libxt_comment_init,
+	libxt_helper_init,
+	libxt_connbytes_init,
+	libxt_connlimit_init,
+	libxt_recent_init,
+	libxt_quota_init,
+	libxt_statistic_init,
+	libxt_connlabel_init,
+	libxt_CONNSECMARK_init,
+	libxt_SECMARK_init,
+	libxt_CT_init,
+	libxt_NOTRACK_init,
+	libxt_conntrack_init,
+	libxt_state_init,
+	libxt_mark_init,
+	libxt_MARK_init,
+	libxt_connmark_init,
+	libxt_CONNMARK_init,
 	NULL,
 };

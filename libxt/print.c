@@ -107,7 +107,8 @@ static void save_matches(FILE *f, const struct ipt_entry *e)
 		const struct xtables_match *x =
 			xt_find_match_rev(m->u.user.name, m->u.user.revision, NFPROTO_IPV4);
 
-		fprintf(f, " -m %s", x ? x->name : m->u.user.name);
+		fprintf(f, " -m %s", !x ? m->u.user.name :
+			x->alias ? x->alias(m->data) : x->name);
 		if (x && x->save)
 			x->save(f, &e->ip, m->data);
 		o += m->u.match_size;
@@ -131,7 +132,8 @@ static void save_target(FILE *f, const struct uipt_rule *r)
 		return;
 	}
 	x = target_ext(t);
-	fprintf(f, " -j %s", x ? x->name : t->u.user.name);
+	fprintf(f, " -j %s", !x ? t->u.user.name :
+		x->alias ? x->alias(t->data) : x->name);
 	if (x && x->save)
 		x->save(f, &e->ip, t->data);
 }

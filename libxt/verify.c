@@ -1,5 +1,7 @@
 /* The kernel's mark_source_chains and check_entry, on the model. */
+#include <errno.h>
 #include <string.h>
+#include "error.h"
 #include "registry.h"
 #include "verify.h"
 
@@ -79,8 +81,12 @@ static int check_rule(const struct uipt_table *t, const struct uipt_chain *c,
 		if (x && check_use("match", x->name, x->table, x->hooks, x->proto, t, c, e))
 			return -1;
 		par.data = m->data;
-		if (x && x->checkentry && x->checkentry(&par) < 0)
-			return -1;
+		if (x && x->checkentry) {
+			int err = x->checkentry(&par);
+
+			if (err < 0)
+				return err;
+		}
 		o += m->u.match_size;
 	}
 	if (r->kind != UIPT_RULE_TARGET)
@@ -94,6 +100,22 @@ static int check_rule(const struct uipt_table *t, const struct uipt_chain *c,
 	return x && x->checkentry ? x->checkentry(&par) : 0;
 }
 
+/*
+ * What iptables prints for the kernel's refusal: checkentry returns a
+ * negative errno as the kernel's does (xt_error()'s -1 counts as EINVAL);
+ * the kernel's reason would go to dmesg only.
+ */
+static int refused(int err)
+{
+	if (err == -ENOENT)
+		return xt_error_as(XT_ERR_IPTC, OTHER_PROBLEM,
+				   "No chain/target/match by that name");
+	if (err == -1 || err == -EINVAL)
+		return xt_error_as(XT_ERR_IPTC, OTHER_PROBLEM,
+				   "Invalid argument. Run `dmesg' for more information");
+	return xt_error_as(XT_ERR_IPTC, OTHER_PROBLEM, "%s", strerror(-err));
+}
+
 int uipt_table_verify(struct uipt_table *t)
 {
 	if (find_loops(t) < 0)
@@ -101,9 +123,12 @@ int uipt_table_verify(struct uipt_table *t)
 	for (uint32_t i = 0; i < t->n; i++) {
 		const struct uipt_chain *c = t->chains[i];
 
-		for (uint32_t j = 0; j < c->n; j++)
-			if (check_rule(t, c, c->rules[j]) < 0)
-				return -1;
+		for (uint32_t j = 0; j < c->n; j++) {
+			int err = check_rule(t, c, c->rules[j]);
+
+			if (err < 0)
+				return refused(err);
+		}
 	}
 	return 0;
 }

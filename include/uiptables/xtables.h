@@ -154,11 +154,16 @@ struct xtables_match {
 		      bool numeric);
 	void (*save)(FILE *f, const struct ipt_ip *ip, const void *data);
 	const struct xt_option_entry *options;
+	/* The name save prints when the blob entry stands for an alias
+	 * (conntrack for -m state, CT for -j NOTRACK); NULL: the name. */
+	const char *(*alias)(const void *data);
 
 	/* Kernel half: where it may be used, as xt_check_match enforces. */
 	const char *table;	/* NULL: any table */
 	unsigned int hooks;	/* bitmask of NF_INET_*; 0: any hook */
 	uint16_t proto;		/* 0: any; else ip.proto must equal it */
+	/* 0, or a negative errno as the kernel's checkentry returns it
+	 * (-ENOENT, -EINVAL...); xt_error()'s -1 counts as -EINVAL. */
 	int (*checkentry)(const struct xt_check_param *par);
 	bool (*match)(const struct xt_pkt *pkt, struct xt_action_param *par);
 	/* Bytes of state per rule that outlive a packet (limit buckets,
@@ -183,6 +188,7 @@ struct xtables_target {
 		      bool numeric);
 	void (*save)(FILE *f, const struct ipt_ip *ip, const void *data);
 	const struct xt_option_entry *options;
+	const char *(*alias)(const void *data);	/* as for matches */
 
 	const char *table;
 	unsigned int hooks;

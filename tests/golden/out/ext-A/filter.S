@@ -1,0 +1,36 @@
+-P INPUT DROP
+-P FORWARD DROP
+-P OUTPUT ACCEPT
+-N ct_checks
+-A INPUT -m state --state RELATED,ESTABLISHED -j ACCEPT
+-A INPUT -m state ! --state INVALID,UNTRACKED
+-A INPUT -m conntrack --ctstate INVALID -j DROP
+-A INPUT -m conntrack --ctstate NEW,UNTRACKED,SNAT,DNAT
+-A INPUT -p tcp -m conntrack ! --ctstate NEW -m tcp --dport 22 -j ACCEPT
+-A INPUT -j ct_checks
+-A INPUT -m helper --helper ftp -j ACCEPT
+-A INPUT -m helper ! --helper irc
+-A INPUT -m connbytes --connbytes 10:1000 --connbytes-mode packets --connbytes-dir original
+-A INPUT -m connbytes ! --connbytes 10:1000 --connbytes-mode avgpkt --connbytes-dir both
+-A INPUT -m connbytes --connbytes 100 --connbytes-mode bytes --connbytes-dir reply
+-A INPUT -p tcp -m tcp --tcp-flags FIN,SYN,RST,ACK SYN -m connlimit --connlimit-above 3 --connlimit-mask 32 --connlimit-saddr -j DROP
+-A INPUT -m connlimit --connlimit-upto 10 --connlimit-mask 24 --connlimit-daddr
+-A INPUT -m recent --set --name DEFAULT --mask 255.255.255.255 --rsource
+-A INPUT -m recent --rcheck --hitcount 8 --name foo --mask 255.255.255.255 --rsource
+-A INPUT -m recent ! --update --seconds 60 --reap --rttl --name bar --mask 255.255.0.0 --rdest
+-A INPUT -m recent --remove --name x --mask 255.255.255.255 --rsource
+-A INPUT -m quota --quota 1000000
+-A INPUT -m quota ! --quota 18446744073709551615
+-A INPUT -m statistic --mode random --probability 0.50000000000
+-A INPUT -m statistic --mode random ! --probability 0.25000000000
+-A INPUT -m statistic --mode nth ! --every 5 --packet 2
+-A INPUT -m statistic --mode nth --every 3 --packet 0
+-A INPUT -m connlabel --label "40"
+-A INPUT -m connlabel ! --label "41" --set
+-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A OUTPUT -m mark --mark 0xfeedcafe/0xfeedcafe
+-A ct_checks -m conntrack --ctproto 6 --ctorigsrc 192.0.2.1 --ctorigdstport 3:4 --ctstatus SEEN_REPLY,ASSURED --ctexpire 3:40 --ctdir REPLY
+-A ct_checks -m conntrack ! --ctstate NEW ! --ctproto 17 ! --ctorigsrc 192.0.2.0/24 ! --ctrepldst 198.51.100.1 ! --ctreplsrcport 5 ! --ctstatus NONE ! --ctexpire 5
+-A ct_checks -m conntrack --ctorigdst 203.0.113.0/25 --ctreplsrc 192.0.2.5/24 --ctorigsrcport 1024:65535 --ctrepldstport 0:65535 --ctstatus EXPECTED,CONFIRMED --ctdir ORIGINAL
+-A ct_checks -m conntrack --ctreplsrcport 0:4 --ctexpire 0:4294967295
+-A ct_checks -m conntrack --ctorigsrc 0.0.0.0/0

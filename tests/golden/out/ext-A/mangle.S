@@ -1,0 +1,31 @@
+-P PREROUTING ACCEPT
+-P INPUT ACCEPT
+-P FORWARD ACCEPT
+-P OUTPUT ACCEPT
+-P POSTROUTING ACCEPT
+-N marks
+-A PREROUTING -j CONNMARK --restore-mark --nfmask 0xffffffff --ctmask 0xffffffff
+-A PREROUTING -m mark --mark 0x1 -j RETURN
+-A PREROUTING -m mark ! --mark 0x10/0xf0 -j marks
+-A PREROUTING -j CONNMARK --restore-mark --nfmask 0xff --ctmask 0xff00
+-A PREROUTING -j CONNMARK --restore-mark --nfmask 0xff --ctmask 0xff --left-shift-mark 8
+-A FORWARD -m connmark --mark 0x5 -j ACCEPT
+-A FORWARD -m connmark ! --mark 0x0/0xff00
+-A FORWARD -j CONNMARK --set-xmark 0x5/0xffffffff
+-A FORWARD -j CONNMARK --set-xmark 0x5/0xf
+-A FORWARD -j CONNMARK --set-xmark 0x3/0xf0
+-A FORWARD -j CONNMARK --set-xmark 0x0/0xfffffff0
+-A FORWARD -j CONNMARK --set-xmark 0x3/0x3
+-A FORWARD -j CONNMARK --set-xmark 0x3/0x0
+-A FORWARD -j CONNMARK --save-mark --nfmask 0xffffffff --ctmask 0xffffffff --right-shift-mark 4
+-A FORWARD -j CONNSECMARK --save
+-A OUTPUT -j CONNSECMARK --restore
+-A POSTROUTING -j CONNMARK --save-mark --nfmask 0xffffffff --ctmask 0xffffffff
+-A POSTROUTING -j CONNMARK --save-mark --nfmask 0xf --ctmask 0xff
+-A marks -j MARK --set-xmark 0x5/0xffffffff
+-A marks -j MARK --set-xmark 0x5/0xf
+-A marks -j MARK --set-xmark 0x3/0xf0
+-A marks -j MARK --set-xmark 0x0/0xfffffff0
+-A marks -j MARK --set-xmark 0x3/0x3
+-A marks -j MARK --set-xmark 0x3/0x0
+-A marks -j MARK --set-xmark 0x0/0x0

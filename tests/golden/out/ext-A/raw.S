@@ -1,0 +1,14 @@
+-P PREROUTING ACCEPT
+-P OUTPUT ACCEPT
+-N notrack_c
+-A PREROUTING -s 192.0.2.0/24 -j NOTRACK
+-A PREROUTING -p udp -m udp --dport 53 -j CT --notrack
+-A PREROUTING -j CT --ctevents new,related,destroy,reply,assured,protoinfo,helper,mark
+-A PREROUTING -j CT --expevents new
+-A PREROUTING -j CT --zone 65535
+-A PREROUTING -j CT --zone-orig 5
+-A PREROUTING -j CT --zone-reply mark
+-A PREROUTING -j CT --notrack --zone 3
+-A PREROUTING -p tcp -j CT --helper ftp
+-A OUTPUT -j notrack_c
+-A notrack_c -d 198.51.100.1/32 -j NOTRACK
