@@ -1,5 +1,6 @@
 /* The kernel's mark_source_chains and check_entry, on the model. */
 #include <string.h>
+#include "error.h"
 #include "registry.h"
 #include "verify.h"
 
@@ -64,8 +65,15 @@ static int check_use(const char *what, const char *name, const char *table,
 	return 0;
 }
 
-static int check_rule(const struct uipt_table *t, const struct uipt_chain *c,
-		      const struct uipt_rule *r)
+/* The kernel logs why it refuses an entry; iptables only shows EINVAL. */
+static int refused(void)
+{
+	return xt_error_as(XT_ERR_IPTC, OTHER_PROBLEM,
+			   "Invalid argument. Run `dmesg' for more information");
+}
+
+static int check_entry(const struct uipt_table *t, const struct uipt_chain *c,
+		       const struct uipt_rule *r)
 {
 	const struct ipt_entry *e = uipt_rule_entry(r);
 	struct xt_check_param par = {
@@ -94,6 +102,12 @@ static int check_rule(const struct uipt_table *t, const struct uipt_chain *c,
 		return -1;
 	par.data = tg->data;
 	return x && x->checkentry ? x->checkentry(&par) : 0;
+}
+
+static int check_rule(const struct uipt_table *t, const struct uipt_chain *c,
+		      const struct uipt_rule *r)
+{
+	return check_entry(t, c, r) < 0 ? refused() : 0;
 }
 
 int uipt_table_verify(struct uipt_table *t)
