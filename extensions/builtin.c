@@ -6,8 +6,9 @@ void libxt_tcp_init(void);
 void libxt_udp_init(void);
 void libipt_icmp_init(void);
 void libxt_comment_init(void);
-void libxt_LOG_init(void);
 void libipt_REJECT_init(void);
+void libxt_LOG_init(void);
+void libxt_NAT_init(void);
 
 const uipt_extension_init_fn uipt_builtin_extensions[] = {
 	libxt_standard_init,
@@ -15,7 +16,8 @@ const uipt_extension_init_fn uipt_builtin_extensions[] = {
 	libxt_udp_init,
 	libipt_icmp_init,
 	libxt_comment_init,
-	libxt_LOG_init,
 	libipt_REJECT_init,
+	libxt_LOG_init,
+	libxt_NAT_init,
 	NULL,
 };
