@@ -6,9 +6,16 @@ void libxt_tcp_init(void);
 void libxt_udp_init(void);
 void libipt_icmp_init(void);
 void libxt_comment_init(void);
+void libipt_NETMAP_init(void);
 void libipt_REJECT_init(void);
+void libxt_AUDIT_init(void);
+void libxt_CHECKSUM_init(void);
+void libxt_CLASSIFY_init(void);
 void libxt_LOG_init(void);
 void libxt_NAT_init(void);
+void libxt_NFLOG_init(void);
+void libxt_NFQUEUE_init(void);
+void libxt_TRACE_init(void);
 
 const uipt_extension_init_fn uipt_builtin_extensions[] = {
 	libxt_standard_init,
@@ -16,8 +23,15 @@ const uipt_extension_init_fn uipt_builtin_extensions[] = {
 	libxt_udp_init,
 	libipt_icmp_init,
 	libxt_comment_init,
+	libipt_NETMAP_init,
 	libipt_REJECT_init,
+	libxt_AUDIT_init,
+	libxt_CHECKSUM_init,
+	libxt_CLASSIFY_init,
 	libxt_LOG_init,
 	libxt_NAT_init,
+	libxt_NFLOG_init,
+	libxt_NFQUEUE_init,
+	libxt_TRACE_init,
 	NULL,
 };
