@@ -55,23 +55,14 @@ static void hmark_help(FILE *f)
 		"  --hmark-rnd value           random seed of the hash (required)\n"
 		"  --hmark-src-prefix length   source address bits hashed\n"
 		"  --hmark-dst-prefix length   destination address bits hashed\n"
-		"  --hmark-sport-mask value    source port bits hashed (0xffff)\n"
-		"  --hmark-dport-mask value    destination port bits hashed (0xffff)\n"
+		"  --hmark-sport-mask value    source port bits hashed (none unless given)\n"
+		"  --hmark-dport-mask value    destination port bits hashed (none unless given)\n"
 		"  --hmark-spi-mask value      ESP/AH SPI bits hashed, instead of ports\n"
 		"  --hmark-sport value         source port bits forced on\n"
 		"  --hmark-dport value         destination port bits forced on\n"
 		"  --hmark-spi value           SPI bits forced on\n"
-		"  --hmark-proto-mask value    protocol bits hashed (0xff)\n"
+		"  --hmark-proto-mask value    protocol bits hashed (none unless given)\n"
 		"  --hmark-tuple ct            hash the connection's tuples, not the packet\n");
-}
-
-static void hmark_init(void *data)
-{
-	struct xt_hmark_info *info = data;
-
-	info->port_mask.p16.src = 0xffff;
-	info->port_mask.p16.dst = 0xffff;
-	info->proto_mask = 0xff;
 }
 
 /* A prefix length as a 128-bit mask, word by word (AF-independent). */
@@ -390,7 +381,6 @@ static struct xtables_target hmark_target_ext = {
 	.size = sizeof(struct xt_hmark_info),
 	.userspacesize = sizeof(struct xt_hmark_info),
 	.help = hmark_help,
-	.init = hmark_init,
 	.parse = hmark_parse,
 	.final_check = hmark_fcheck,
 	.print = hmark_print,
