@@ -242,6 +242,11 @@ static void dump_mac(struct line *l, const struct xt_pkt *pkt, uint8_t logflags)
 	add(l, " ");
 }
 
+/* From the high bit of the flags byte down, as the kernel prints them. */
+static const char *const tcp_flag_names[] = {
+	"CWR", "ECE", "URG", "ACK", "PSH", "RST", "SYN", "FIN",
+};
+
 static bool dump_tcp(struct line *l, const uint8_t *th, unsigned int avail,
 		     bool fragment, uint8_t logflags)
 {
@@ -260,10 +265,9 @@ static bool dump_tcp(struct line *l, const uint8_t *th, unsigned int avail,
 	add(l, "WINDOW=%u ", get16(th + 14));
 	/* The four reserved bits, shown where they sit in the flags word. */
 	add(l, "RES=0x%02x ", (unsigned int)((th[12] & 0x0F) << 2));
-	static const char *const names[] = { "CWR", "ECE", "URG", "ACK", "PSH", "RST", "SYN", "FIN" };
 	for (int i = 0; i < 8; i++)
 		if (th[13] & (0x80 >> i))
-			add(l, "%s ", names[i]);
+			add(l, "%s ", tcp_flag_names[i]);
 	add(l, "URGP=%u ", get16(th + 18));
 	doff = (th[12] >> 4) * 4u;
 	if ((logflags & XT_LOG_TCPOPT) && doff > 20) {

@@ -185,10 +185,8 @@ static int parse_to(const char *orig, bool portok, struct nf_nat_range2 *r)
 		*dash++ = '\0';
 	if (parse_addr(arg, &r->min_addr) < 0)
 		goto out;
-	if (dash)
-		ret = parse_addr(dash, &r->max_addr);
-	else
-		r->max_addr = r->min_addr, ret = 0;
+	r->max_addr = r->min_addr;
+	ret = dash ? parse_addr(dash, &r->max_addr) : 0;
 out:
 	free(arg);
 	return ret;
