@@ -506,7 +506,7 @@ static const struct uipt_host_iface *find_iface(const struct uipt_host *h, const
 
 static bool in_prefix(uint32_t a, uint32_t net, unsigned int len)
 {
-	uint32_t m = len ? htonl(~0u << (32 - len)) : 0;
+	uint32_t m = len ? htonl(~0u << (32 - (len > 32 ? 32 : len))) : 0;
 
 	return !((a ^ net) & m);
 }

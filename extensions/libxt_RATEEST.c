@@ -53,6 +53,9 @@ static int get_time(const char *s, unsigned int *usec)
 		else
 			return -1;
 	}
+	/* Out of an unsigned int the conversion is undefined: refuse. */
+	if (!(t >= 0 && t < 4294967296.0))
+		return -1;
 	*usec = (unsigned int)t;
 	return 0;
 }
@@ -118,13 +121,15 @@ static void print_time(FILE *f, unsigned int usec)
 
 static void show(FILE *f, const struct xt_rateest_target_info *info, const char *pfx)
 {
-	unsigned int interval = (USEC_PER_SEC << (info->interval + 2)) / 4;
+	/* Shifts kept in range for blobs the kernel would refuse anyway. */
+	unsigned int shift = (unsigned int)(info->interval + 2) & 31;
+	unsigned int interval = (USEC_PER_SEC << shift) / 4;
 
 	fprintf(f, " %sname %.*s", pfx, (int)sizeof(info->name), info->name);
 	fprintf(f, " %sinterval ", pfx);
 	print_time(f, interval);
 	fprintf(f, " %sewmalog ", pfx);
-	print_time(f, interval * (1u << info->ewma_log));
+	print_time(f, interval * (1u << (info->ewma_log & 31)));
 }
 
 static void rateest_print(FILE *f, const struct ipt_ip *ip, const void *data, bool numeric)
