@@ -528,6 +528,51 @@ static void test_tproxy_synproxy(void)
 	ok(!accepted("SYNPROXY", 0, &sp, IPPROTO_UDP, 0), "SYNPROXY needs -p tcp");
 }
 
+/* What a target's save (or print) writes for some data. */
+static const char *shown(const char *name, uint8_t rev, const void *data, bool save)
+{
+	static char out[512];
+	const struct xtables_target *t = target(name, rev);
+	FILE *f = fmemopen(out, sizeof(out), "w");
+
+	memset(out, 0, sizeof(out));
+	if (save)
+		t->save(f, NULL, data);
+	else
+		t->print(f, NULL, data, true);
+	fclose(f);
+	return out;
+}
+
+/* Older layouts still found in blobs print as iptables prints them. */
+static void test_old_revisions(void)
+{
+	struct nf_nat_ipv4_multi_range_compat mr = { .rangesize = 1 };
+	struct nf_nat_range r1 = { 0 };
+	struct xt_NFQ_info q0 = { .queuenum = 9 };
+	struct xt_NFQ_info_v1 q1 = { .queuenum = 2, .queues_total = 4 };
+	struct xt_NFQ_info_v2 q2 = { .queuenum = 2, .queues_total = 1, .bypass = 1 };
+	struct xt_tproxy_target_info tp0 = { .mark_mask = 0xff, .mark_value = 1 };
+
+	mr.range[0].flags = NF_NAT_RANGE_MAP_IPS | NF_NAT_RANGE_PROTO_SPECIFIED;
+	mr.range[0].min_ip = mr.range[0].max_ip = ip4("192.0.2.1");
+	mr.range[0].min.all = mr.range[0].max.all = htons(80);
+	ok(!strcmp(shown("DNAT", 0, &mr, true), " --to-destination 192.0.2.1:80"),
+	   "DNAT rev 0 saves as rev 2");
+	r1.flags = NF_NAT_RANGE_MAP_IPS | NF_NAT_RANGE_PROTO_RANDOM;
+	r1.min_addr.ip = ip4("192.0.2.1");
+	r1.max_addr.ip = ip4("192.0.2.3");
+	ok(!strcmp(shown("DNAT", 1, &r1, false), " to:192.0.2.1-192.0.2.3 random"),
+	   "DNAT rev 1 lists as rev 2");
+	ok(!strcmp(shown("NFQUEUE", 0, &q0, true), " --queue-num 9"), "NFQUEUE rev 0");
+	ok(!strcmp(shown("NFQUEUE", 1, &q1, true), " --queue-balance 2:5"), "NFQUEUE rev 1");
+	ok(!strcmp(shown("NFQUEUE", 2, &q2, false), " NFQUEUE num 2 bypass"), "NFQUEUE rev 2");
+	tp0.laddr = ip4("192.0.2.9");
+	tp0.lport = htons(3128);
+	ok(!strcmp(shown("TPROXY", 0, &tp0, true),
+		   " --on-port 3128 --on-ip 192.0.2.9 --tproxy-mark 0x1/0xff"), "TPROXY rev 0");
+}
+
 int main(void)
 {
 	xt_registry_init();
@@ -540,5 +585,6 @@ int main(void)
 	test_simple();
 	test_hmark();
 	test_tproxy_synproxy();
+	test_old_revisions();
 	return tap_done();
 }
