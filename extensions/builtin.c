@@ -23,6 +23,23 @@ void libxt_mark_init(void);
 void libxt_MARK_init(void);
 void libxt_connmark_init(void);
 void libxt_CONNMARK_init(void);
+void libipt_NETMAP_init(void);
+void libipt_REJECT_init(void);
+void libxt_AUDIT_init(void);
+void libxt_CHECKSUM_init(void);
+void libxt_CLASSIFY_init(void);
+void libxt_HMARK_init(void);
+void libxt_IDLETIMER_init(void);
+void libxt_LED_init(void);
+void libxt_LOG_init(void);
+void libxt_NAT_init(void);
+void libxt_NFLOG_init(void);
+void libxt_NFQUEUE_init(void);
+void libxt_RATEEST_init(void);
+void libxt_SYNPROXY_init(void);
+void libxt_TEE_init(void);
+void libxt_TPROXY_init(void);
+void libxt_TRACE_init(void);
 
 const uipt_extension_init_fn uipt_builtin_extensions[] = {
 	libxt_standard_init,
@@ -47,5 +64,22 @@ const uipt_extension_init_fn uipt_builtin_extensions[] = {
 	libxt_MARK_init,
 	libxt_connmark_init,
 	libxt_CONNMARK_init,
+	libipt_NETMAP_init,
+	libipt_REJECT_init,
+	libxt_AUDIT_init,
+	libxt_CHECKSUM_init,
+	libxt_CLASSIFY_init,
+	libxt_HMARK_init,
+	libxt_IDLETIMER_init,
+	libxt_LED_init,
+	libxt_LOG_init,
+	libxt_NAT_init,
+	libxt_NFLOG_init,
+	libxt_NFQUEUE_init,
+	libxt_RATEEST_init,
+	libxt_SYNPROXY_init,
+	libxt_TEE_init,
+	libxt_TPROXY_init,
+	libxt_TRACE_init,
 	NULL,
 };

@@ -1,0 +1,42 @@
+-P INPUT ACCEPT
+-P FORWARD ACCEPT
+-P OUTPUT ACCEPT
+-N logdrop
+-A INPUT -p tcp -m tcp --dport 113 -j REJECT --reject-with tcp-reset
+-A INPUT -j REJECT --reject-with icmp-port-unreachable
+-A INPUT -j REJECT --reject-with icmp-net-unreachable
+-A INPUT -j REJECT --reject-with icmp-host-unreachable
+-A INPUT -j REJECT --reject-with icmp-proto-unreachable
+-A INPUT -j REJECT --reject-with icmp-net-prohibited
+-A INPUT -j REJECT --reject-with icmp-host-prohibited
+-A INPUT -j REJECT --reject-with icmp-admin-prohibited
+-A INPUT -j LOG
+-A INPUT -j LOG --log-prefix "in: " --log-level 1
+-A INPUT -j LOG --log-prefix dropped --log-level 7 --log-tcp-sequence --log-tcp-options --log-ip-options --log-uid --log-macdecode
+-A INPUT -j LOG --log-level 0 --log-uid
+-A INPUT -j NFLOG
+-A INPUT -j NFLOG --nflog-prefix "hi there" --nflog-group 3 --nflog-size 5 --nflog-threshold 4
+-A INPUT -j NFLOG --nflog-group 65535 --nflog-range 4294967295
+-A INPUT -j NFQUEUE --queue-num 7
+-A INPUT -j NFQUEUE --queue-balance 2:5 --queue-bypass --queue-cpu-fanout
+-A INPUT -j NFQUEUE --queue-balance 0:6 --queue-bypass
+-A INPUT -j AUDIT --type accept
+-A INPUT -j AUDIT --type drop
+-A INPUT -j AUDIT --type reject
+-A INPUT -j TEE --gateway 192.0.2.1
+-A INPUT -j TEE --gateway 192.0.2.1 --oif eth0
+-A INPUT -j HMARK --hmark-src-prefix 32 --hmark-rnd 0x00000004 --hmark-mod 42
+-A INPUT -j HMARK --hmark-src-prefix 16 --hmark-dst-prefix 24 --hmark-sport-mask 0x0001 --hmark-dport-mask 0x0002 --hmark-proto-mask 0x03 --hmark-rnd 0x00000004 --hmark-mod 42 --hmark-offset 100 --hmark-tuple ct
+-A INPUT -j HMARK --hmark-src-prefix 16 --hmark-spi-mask 0x00000004 --hmark-spi 0x00000005 --hmark-rnd 0x00000004 --hmark-mod 42
+-A INPUT -j HMARK --hmark-dst-prefix 8 --hmark-sport 0x0007 --hmark-dport 0x0009 --hmark-rnd 0x00000001 --hmark-mod 4
+-A INPUT -j HMARK --hmark-rnd 0x00000001 --hmark-mod 4 --hmark-tuple ct
+-A INPUT -j IDLETIMER --timeout 42 --label foo
+-A INPUT -j IDLETIMER --timeout 42 --label bar --alarm
+-A INPUT -j RATEEST --rateest-name RE1 --rateest-interval 250.0ms --rateest-ewmalog 500.0ms
+-A INPUT -j RATEEST --rateest-name RE2 --rateest-interval 4.0s --rateest-ewmalog 16.0s
+-A INPUT -p tcp -m tcp --dport 42 -j SYNPROXY --sack-perm --timestamp --wscale 9 --mss 1460
+-A INPUT -p tcp -j SYNPROXY --sack-perm --timestamp --wscale 7 --mss 1400 --ecn
+-A FORWARD -j logdrop
+-A OUTPUT -p udp -j REJECT --reject-with icmp-port-unreachable
+-A logdrop -j LOG --log-prefix "fw drop: "
+-A logdrop -j DROP

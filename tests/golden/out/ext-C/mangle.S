@@ -1,0 +1,13 @@
+-P PREROUTING ACCEPT
+-P INPUT ACCEPT
+-P FORWARD ACCEPT
+-P OUTPUT ACCEPT
+-P POSTROUTING ACCEPT
+-N tproxy
+-A PREROUTING -p tcp -m tcp --dport 80 -j tproxy
+-A PREROUTING -p udp -j TPROXY --on-port 12345 --on-ip 198.51.100.1 --tproxy-mark 0x23/0xff
+-A PREROUTING -p udp -j TPROXY --on-port 53 --on-ip 0.0.0.0 --tproxy-mark 0x1/0xffffffff
+-A FORWARD -o eth1 -j CLASSIFY --set-class 0001:0010
+-A OUTPUT -j CLASSIFY --set-class 0000:ffff
+-A POSTROUTING -p udp -m udp --dport 68 -j CHECKSUM --checksum-fill
+-A tproxy -p tcp -j TPROXY --on-port 3128 --on-ip 0.0.0.0 --tproxy-mark 0x0/0x0

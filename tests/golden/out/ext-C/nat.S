@@ -1,0 +1,25 @@
+-P PREROUTING ACCEPT
+-P INPUT ACCEPT
+-P OUTPUT ACCEPT
+-P POSTROUTING ACCEPT
+-N dnat
+-A PREROUTING -i eth0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 192.0.2.10:80
+-A PREROUTING -p tcp -j DNAT --to-destination 192.0.2.10-192.0.2.20:1000-2000/3000 --random --persistent
+-A PREROUTING -j DNAT --to-destination 192.0.2.30
+-A PREROUTING -p udp -j dnat
+-A PREROUTING -p tcp -m tcp --dport 3128 -j REDIRECT --to-ports 3129
+-A PREROUTING -p udp -j REDIRECT --to-ports 5000-5010 --random
+-A PREROUTING -j REDIRECT
+-A PREROUTING -d 203.0.113.0/24 -j NETMAP --to 192.0.2.0/24
+-A INPUT -p tcp -j SNAT --to-source 192.0.2.1
+-A OUTPUT -p tcp -j DNAT --to-destination :8443
+-A OUTPUT -p icmp -j DNAT --to-destination 192.0.2.5:7
+-A OUTPUT -j NETMAP --to 198.51.100.7/32
+-A POSTROUTING -o eth0 -j MASQUERADE
+-A POSTROUTING -o eth1 -p tcp -j MASQUERADE --to-ports 1024-65535 --random
+-A POSTROUTING -o eth2 -j MASQUERADE --random-fully
+-A POSTROUTING -s 198.51.100.0/24 -j SNAT --to-source 203.0.113.1
+-A POSTROUTING -p udp -j SNAT --to-source 203.0.113.1-203.0.113.9:1025-65535 --random --random-fully --persistent
+-A POSTROUTING -p tcp -j SNAT --to-source :2000
+-A POSTROUTING -j NETMAP --to 203.0.113.0/26
+-A dnat -p udp -j DNAT --to-destination 192.0.2.40:53
