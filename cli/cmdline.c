@@ -495,6 +495,8 @@ static int ext_parse(struct parser *p, struct ext_use *u,
 	struct xt_option_call cb = {
 		.arg = arg, .arg2 = arg2, .ext_name = ext_name(u), .entry = e, .data = u->data,
 		.xflags = u->xflags, .invert = p->invert, .family = NFPROTO_IPV4,
+		/* ip is the entry's first member: extensions read only ->ip. */
+		.entry_ip = (const struct ipt_entry *)&p->c->ip,
 	};
 	int (*parse)(struct xt_option_call *) =
 		u->match ? u->match->parse : u->target->parse;
@@ -677,7 +679,8 @@ static int final_checks(struct cmdline *c)
 		opts = u->match ? u->match->options : u->target->options;
 		fc = u->match ? u->match->final_check : u->target->final_check;
 		struct xt_fcheck_call cb = { .ext_name = ext_name(u), .data = u->data,
-					     .xflags = u->xflags };
+					     .xflags = u->xflags,
+					     .entry_ip = (const struct ipt_entry *)&c->ip };
 		if (fc && fc(&cb) < 0)
 			return -1;
 		if (xt_options_fcheck(cb.ext_name, opts, u->xflags) < 0)

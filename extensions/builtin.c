@@ -6,6 +6,12 @@ void libxt_tcp_init(void);
 void libxt_udp_init(void);
 void libipt_icmp_init(void);
 void libxt_comment_init(void);
+void libipt_TTL_init(void);
+void libipt_ttl_init(void);
+void libxt_length_init(void);
+void libxt_addrtype_init(void);
+void libxt_iprange_init(void);
+void libxt_multiport_init(void);
 
 const uipt_extension_init_fn uipt_builtin_extensions[] = {
 	libxt_standard_init,
@@ -13,5 +19,11 @@ const uipt_extension_init_fn uipt_builtin_extensions[] = {
 	libxt_udp_init,
 	libipt_icmp_init,
 	libxt_comment_init,
+	libipt_TTL_init,
+	libipt_ttl_init,
+	libxt_length_init,
+	libxt_addrtype_init,
+	libxt_iprange_init,
+	libxt_multiport_init,
 	NULL,
 };

@@ -70,7 +70,7 @@ static int parse_uint_range(struct xt_option_call *cb)
 	char *end;
 
 	if (colon == arg) {
-		if (!xt_strtoul(arg + 1, NULL, &hi, 0, max))
+		if (arg[1] && !xt_strtoul(arg + 1, NULL, &hi, 0, max))
 			return out_of_range(cb, 0, max);
 	} else if (!xt_strtoul(arg, &end, &lo, 0, max) ||
 		   (*end && *end != ':')) {

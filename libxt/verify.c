@@ -1,5 +1,6 @@
 /* The kernel's mark_source_chains and check_entry, on the model. */
 #include <string.h>
+#include "error.h"
 #include "registry.h"
 #include "verify.h"
 
@@ -64,6 +65,13 @@ static int check_use(const char *what, const char *name, const char *table,
 	return 0;
 }
 
+/* The kernel tells why in its log; the caller only sees EINVAL. */
+static int refused(void)
+{
+	return xt_error_as(XT_ERR_IPTC, OTHER_PROBLEM,
+			   "Invalid argument. Run `dmesg' for more information");
+}
+
 static int check_rule(const struct uipt_table *t, const struct uipt_chain *c,
 		      const struct uipt_rule *r)
 {
@@ -79,10 +87,10 @@ static int check_rule(const struct uipt_table *t, const struct uipt_chain *c,
 			xt_find_match_rev(m->u.user.name, m->u.user.revision, NFPROTO_IPV4);
 
 		if (x && check_use("match", x->name, x->table, x->hooks, x->proto, t, c, e))
-			return -1;
+			return refused();
 		par.data = m->data;
 		if (x && x->checkentry && x->checkentry(&par) < 0)
-			return -1;
+			return refused();
 		o += m->u.match_size;
 	}
 	if (r->kind != UIPT_RULE_TARGET)
@@ -91,9 +99,9 @@ static int check_rule(const struct uipt_table *t, const struct uipt_chain *c,
 	const struct xtables_target *x =
 		xt_find_target_rev(tg->u.user.name, tg->u.user.revision, NFPROTO_IPV4);
 	if (x && check_use("target", x->name, x->table, x->hooks, x->proto, t, c, e))
-		return -1;
+		return refused();
 	par.data = tg->data;
-	return x && x->checkentry ? x->checkentry(&par) : 0;
+	return x && x->checkentry && x->checkentry(&par) < 0 ? refused() : 0;
 }
 
 int uipt_table_verify(struct uipt_table *t)
