@@ -6,6 +6,14 @@ void libxt_tcp_init(void);
 void libxt_udp_init(void);
 void libipt_icmp_init(void);
 void libxt_comment_init(void);
+void libxt_pkttype_init(void);
+void libxt_mac_init(void);
+void libipt_ECN_init(void);
+void libxt_ecn_init(void);
+void libxt_DSCP_init(void);
+void libxt_dscp_init(void);
+void libxt_TOS_init(void);
+void libxt_tos_init(void);
 void libipt_TTL_init(void);
 void libipt_ttl_init(void);
 void libxt_length_init(void);
@@ -19,6 +27,14 @@ const uipt_extension_init_fn uipt_builtin_extensions[] = {
 	libxt_udp_init,
 	libipt_icmp_init,
 	libxt_comment_init,
+	libxt_pkttype_init,
+	libxt_mac_init,
+	libipt_ECN_init,
+	libxt_ecn_init,
+	libxt_DSCP_init,
+	libxt_dscp_init,
+	libxt_TOS_init,
+	libxt_tos_init,
 	libipt_TTL_init,
 	libipt_ttl_init,
 	libxt_length_init,
