@@ -6,6 +6,9 @@ void libxt_tcp_init(void);
 void libxt_udp_init(void);
 void libipt_icmp_init(void);
 void libxt_comment_init(void);
+void libxt_time_init(void);
+void libxt_owner_init(void);
+void libxt_physdev_init(void);
 void libxt_pkttype_init(void);
 void libxt_mac_init(void);
 void libipt_ECN_init(void);
@@ -27,6 +30,9 @@ const uipt_extension_init_fn uipt_builtin_extensions[] = {
 	libxt_udp_init,
 	libipt_icmp_init,
 	libxt_comment_init,
+	libxt_time_init,
+	libxt_owner_init,
+	libxt_physdev_init,
 	libxt_pkttype_init,
 	libxt_mac_init,
 	libipt_ECN_init,
