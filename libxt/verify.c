@@ -1,4 +1,5 @@
 /* The kernel's mark_source_chains and check_entry, on the model. */
+#include <errno.h>
 #include <string.h>
 #include "error.h"
 #include "registry.h"
@@ -65,9 +66,14 @@ static int check_use(const char *what, const char *name, const char *table,
 	return 0;
 }
 
-/* The kernel tells why in its log; the caller only sees EINVAL. */
-static int refused(void)
+/* The kernel tells why in its log; the caller only sees the errno:
+ * a checkentry returns -ENOENT for a missing helper module (string's
+ * algorithm...), anything else reads as EINVAL. */
+static int refused(int err)
 {
+	if (err == -ENOENT)
+		return xt_error_as(XT_ERR_IPTC, OTHER_PROBLEM,
+				   "No chain/target/match by that name");
 	return xt_error_as(XT_ERR_IPTC, OTHER_PROBLEM,
 			   "Invalid argument. Run `dmesg' for more information");
 }
@@ -80,6 +86,7 @@ static int check_rule(const struct uipt_table *t, const struct uipt_chain *c,
 		.table = t->name, .entry = e, .hook_mask = c->hooks,
 		.family = NFPROTO_IPV4,
 	};
+	int err;
 
 	for (uint32_t o = sizeof(*e); o < e->target_offset;) {
 		const struct xt_entry_match *m = (const void *)((const char *)e + o);
@@ -87,10 +94,10 @@ static int check_rule(const struct uipt_table *t, const struct uipt_chain *c,
 			xt_find_match_rev(m->u.user.name, m->u.user.revision, NFPROTO_IPV4);
 
 		if (x && check_use("match", x->name, x->table, x->hooks, x->proto, t, c, e))
-			return refused();
+			return refused(-EINVAL);
 		par.data = m->data;
-		if (x && x->checkentry && x->checkentry(&par) < 0)
-			return refused();
+		if (x && x->checkentry && (err = x->checkentry(&par)) < 0)
+			return refused(err);
 		o += m->u.match_size;
 	}
 	if (r->kind != UIPT_RULE_TARGET)
@@ -99,9 +106,11 @@ static int check_rule(const struct uipt_table *t, const struct uipt_chain *c,
 	const struct xtables_target *x =
 		xt_find_target_rev(tg->u.user.name, tg->u.user.revision, NFPROTO_IPV4);
 	if (x && check_use("target", x->name, x->table, x->hooks, x->proto, t, c, e))
-		return refused();
+		return refused(-EINVAL);
 	par.data = tg->data;
-	return x && x->checkentry && x->checkentry(&par) < 0 ? refused() : 0;
+	if (x && x->checkentry && (err = x->checkentry(&par)) < 0)
+		return refused(err);
+	return 0;
 }
 
 int uipt_table_verify(struct uipt_table *t)
