@@ -204,7 +204,29 @@ static void string_save(FILE *f, const struct ipt_ip *ip, const void *data)
 		fputs(" --icase", f);
 }
 
-/* The kernel's textsearch algorithms; fsm cannot ignore case. */
+/* fsm's pattern is no text but a list of 4-byte tokens (type: u16 in
+ * host order, recur, value), each checked as the kernel's fsm_init. */
+static bool fsm_pattern_ok(const struct xt_string_info *info)
+{
+	enum { TYPE_MAX = 13, RECUR_MAX = 5, HEAD_IGNORE = 5 };
+	unsigned int n = info->patlen / 4;
+
+	if (info->patlen % 4 || !n || (info->u.v1.flags & XT_STRING_FLAG_IGNORECASE))
+		return false;
+	for (unsigned int i = 0; i < n; i++) {
+		const uint8_t *t = (const uint8_t *)info->pattern + 4 * i;
+		uint16_t type;
+
+		memcpy(&type, t, 2);
+		if (type > TYPE_MAX || t[2] > RECUR_MAX)
+			return false;
+		if (t[2] == HEAD_IGNORE && (i != 0 || i == n - 1))
+			return false;
+	}
+	return true;
+}
+
+/* The kernel's textsearch algorithms: bm, kmp, fsm. */
 static int string_check(const struct xt_check_param *par)
 {
 	const struct xt_string_info *info = par->data;
@@ -219,9 +241,10 @@ static int string_check(const struct xt_check_param *par)
 		xt_error(OTHER_PROBLEM, "string: no textsearch algorithm %s", algo);
 		return -ENOENT;
 	}
-	if (!info->patlen ||
-	    (!strcmp(algo, "fsm") && (info->u.v1.flags & XT_STRING_FLAG_IGNORECASE)))
-		return xt_error(OTHER_PROBLEM, "string: empty pattern or fsm with icase");
+	if (!info->patlen)
+		return xt_error(OTHER_PROBLEM, "string: empty pattern");
+	if (!strcmp(algo, "fsm") && !fsm_pattern_ok(info))
+		return xt_error(OTHER_PROBLEM, "string: not an fsm token list, or fsm with icase");
 	return 0;
 }
 
@@ -245,6 +268,12 @@ static bool string_match(const struct xt_pkt *pkt, struct xt_action_param *par)
 	bool inv = info->u.v1.flags & XT_STRING_FLAG_INVERT;
 	unsigned int end = info->to_offset < pkt->len ? info->to_offset : pkt->len;
 	bool found = false;
+
+	/* fsm's token automaton is not modelled. */
+	if (!strcmp(info->algo, "fsm")) {
+		pkt->ops->assume((struct xt_pkt *)pkt, "string: fsm token pattern");
+		return pkt->assume_unknown_match;
+	}
 
 	for (unsigned int i = info->from_offset; !found && i + info->patlen <= end; i++)
 		found = same_at(pkt->data + i, info, icase);
