@@ -492,11 +492,12 @@ static const char *ext_name(const struct ext_use *u)
 static int ext_parse(struct parser *p, struct ext_use *u,
 		     const struct xt_option_entry *e, const char *arg, const char *arg2)
 {
+	/* The rule so far, for extensions that depend on -p (multiport). */
+	struct ipt_entry rule = { .ip = p->c->ip };
 	struct xt_option_call cb = {
 		.arg = arg, .arg2 = arg2, .ext_name = ext_name(u), .entry = e, .data = u->data,
 		.xflags = u->xflags, .invert = p->invert, .family = NFPROTO_IPV4,
-		/* ip is the entry's first member: extensions read only ->ip. */
-		.entry_ip = (const struct ipt_entry *)&p->c->ip,
+		.entry_ip = &rule,
 	};
 	int (*parse)(struct xt_option_call *) =
 		u->match ? u->match->parse : u->target->parse;
@@ -678,9 +679,9 @@ static int final_checks(struct cmdline *c)
 			continue;
 		opts = u->match ? u->match->options : u->target->options;
 		fc = u->match ? u->match->final_check : u->target->final_check;
+		struct ipt_entry rule = { .ip = c->ip };
 		struct xt_fcheck_call cb = { .ext_name = ext_name(u), .data = u->data,
-					     .xflags = u->xflags,
-					     .entry_ip = (const struct ipt_entry *)&c->ip };
+					     .xflags = u->xflags, .entry_ip = &rule };
 		if (fc && fc(&cb) < 0)
 			return -1;
 		if (xt_options_fcheck(cb.ext_name, opts, u->xflags) < 0)
