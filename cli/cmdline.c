@@ -523,7 +523,7 @@ static const char *ext_name(const struct ext_use *u)
 static int ext_parse(struct parser *p, struct ext_use *u,
 		     const struct xt_option_entry *e, const char *arg, const char *arg2)
 {
-	/* The rule so far: NAT targets look at its protocol. */
+	/* The rule so far: multiport and the NAT targets look at -p. */
 	struct ipt_entry rule = { .ip = p->c->ip };
 	struct xt_option_call cb = {
 		.arg = arg, .arg2 = arg2, .ext_name = ext_name(u), .entry = e, .data = u->data,

@@ -40,6 +40,28 @@ void libxt_SYNPROXY_init(void);
 void libxt_TEE_init(void);
 void libxt_TPROXY_init(void);
 void libxt_TRACE_init(void);
+void libxt_addrtype_init(void);
+void libxt_DSCP_init(void);
+void libxt_dscp_init(void);
+void libipt_ECN_init(void);
+void libxt_ecn_init(void);
+void libxt_iprange_init(void);
+void libxt_length_init(void);
+void libxt_mac_init(void);
+void libxt_multiport_init(void);
+void libxt_owner_init(void);
+void libxt_physdev_init(void);
+void libxt_pkttype_init(void);
+void libxt_string_init(void);
+void libxt_TCPMSS_init(void);
+void libxt_tcpmss_init(void);
+void libxt_TCPOPTSTRIP_init(void);
+void libxt_time_init(void);
+void libxt_TOS_init(void);
+void libxt_tos_init(void);
+void libipt_TTL_init(void);
+void libipt_ttl_init(void);
+void libxt_u32_init(void);
 
 const uipt_extension_init_fn uipt_builtin_extensions[] = {
 	libxt_standard_init,
@@ -81,5 +103,27 @@ const uipt_extension_init_fn uipt_builtin_extensions[] = {
 	libxt_TEE_init,
 	libxt_TPROXY_init,
 	libxt_TRACE_init,
+	libxt_addrtype_init,
+	libxt_DSCP_init,
+	libxt_dscp_init,
+	libipt_ECN_init,
+	libxt_ecn_init,
+	libxt_iprange_init,
+	libxt_length_init,
+	libxt_mac_init,
+	libxt_multiport_init,
+	libxt_owner_init,
+	libxt_physdev_init,
+	libxt_pkttype_init,
+	libxt_string_init,
+	libxt_TCPMSS_init,
+	libxt_tcpmss_init,
+	libxt_TCPOPTSTRIP_init,
+	libxt_time_init,
+	libxt_TOS_init,
+	libxt_tos_init,
+	libipt_TTL_init,
+	libipt_ttl_init,
+	libxt_u32_init,
 	NULL,
 };

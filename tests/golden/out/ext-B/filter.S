@@ -1,0 +1,44 @@
+-P INPUT ACCEPT
+-P FORWARD ACCEPT
+-P OUTPUT ACCEPT
+-N ext
+-A INPUT -p tcp -m multiport --dports 22,80,443,8000:8080 -j ACCEPT
+-A INPUT -p udp -m multiport ! --sports 53,123 -j ext
+-A INPUT -p tcp -m multiport --ports 1,2,3,4,5,6,7,8,9,10,11,12,13,14:15
+-A INPUT -p sctp -m multiport --sports 53,1024:65535
+-A INPUT -p dccp -m multiport --dports 5000:5010
+-A INPUT -p udplite -m multiport --ports 9
+-A INPUT -m iprange --src-range 192.0.2.1-192.0.2.10 -j DROP
+-A INPUT -m iprange ! --src-range 198.51.100.0-198.51.100.127 ! --dst-range 203.0.113.5-203.0.113.9
+-A INPUT -m iprange --dst-range 203.0.113.7-203.0.113.7
+-A INPUT -m addrtype --src-type UNICAST,LOCAL ! --dst-type BROADCAST
+-A INPUT -m addrtype --dst-type LOCAL --limit-iface-in -j ACCEPT
+-A INPUT -m addrtype --src-type UNSPEC,ANYCAST,MULTICAST,BLACKHOLE,UNREACHABLE,PROHIBIT,THROW,NAT,XRESOLVE
+-A INPUT -m length --length 0:100 -j ACCEPT
+-A INPUT -m length ! --length 1500
+-A INPUT -m ttl --ttl-gt 200 -j DROP
+-A INPUT -m tos --tos 0x08/0x3f
+-A INPUT -m tos --tos 0x0f/0x0f
+-A INPUT -m dscp ! --dscp 0x2e
+-A INPUT -p tcp -m ecn --ecn-tcp-ece --ecn-tcp-cwr --ecn-ip-ect 3
+-A INPUT -p tcp -m ecn ! --ecn-tcp-ece ! --ecn-tcp-cwr ! --ecn-ip-ect 0
+-A INPUT -m ecn --ecn-ip-ect 1
+-A INPUT -m mac --mac-source 42:01:02:03:04:05 -j ACCEPT
+-A INPUT -m mac ! --mac-source 02:00:00:ab:cd:0f
+-A INPUT -m pkttype --pkt-type broadcast -j DROP
+-A INPUT -m pkttype ! --pkt-type multicast
+-A INPUT -m pkttype --pkt-type otherhost
+-A INPUT -m physdev --physdev-in eth+ ! --physdev-is-bridged
+-A INPUT -m physdev ! --physdev-is-in
+-A INPUT -m time --timestart 01:02:03 --timestop 04:05:06 --monthdays 1,2,3,11,12,13,21,22,23,31 --weekdays Mon,Fri,Sun --datestart 2001-02-03T04:05:06 --datestop 2012-09-08T09:06:05 --kerneltz
+-A INPUT -m time --timestart 22:00:00 --timestop 06:00:00 --datestart 2020-01-01T00:00:00 --datestop 2030-12-31T23:59:59 --contiguous
+-A INPUT -m time --weekdays Mon,Tue,Wed,Thu,Fri --datestart 1970-01-01T00:00:01 --datestop 2038-01-01T00:00:00
+-A INPUT -m string --string "GET /" --algo bm --to 80 -j DROP
+-A INPUT -m string ! --hex-string "|0a0b61620c|" --algo kmp --from 20 --icase
+-A INPUT -m string --string "a\"b'c" --algo kmp
+-A INPUT -m string --hex-string "|00000141|" --algo fsm
+-A INPUT -m u32 --u32 "0x0=0x0&&0x0=0x1"
+-A INPUT -m u32 ! --u32 "0x6&0xff=0x1&&0x4&0x3fff=0x0&&0x0>>0x16&0x3c@0x0>>0x10=0x12:0x15,0x3"
+-A INPUT -p tcp -m tcpmss ! --mss 536
+-A FORWARD -p tcp -m multiport --sports 1024:65535 -m tcp --tcp-flags FIN,SYN,RST,ACK SYN -m tcpmss --mss 0:500 -j DROP
+-A ext -m length --length 64:128 -m ttl --ttl-eq 64 -j RETURN

@@ -1,0 +1,31 @@
+-P PREROUTING ACCEPT
+-P INPUT ACCEPT
+-P FORWARD ACCEPT
+-P OUTPUT ACCEPT
+-P POSTROUTING ACCEPT
+-N marks
+-A PREROUTING -j TTL --ttl-set 64
+-A PREROUTING -m ttl --ttl-lt 5 -j TTL --ttl-inc 3
+-A PREROUTING -m ttl ! --ttl-eq 9 -j TTL --ttl-dec 1
+-A PREROUTING -j TOS --set-tos 0x1f/0xff
+-A PREROUTING -j TOS --set-tos 0x10/0x3f
+-A PREROUTING -j TOS --set-tos 0x00/0xed
+-A PREROUTING -j TOS --set-tos 0x12/0x12
+-A PREROUTING -j TOS --set-tos 0x12/0x00
+-A PREROUTING -j TOS --set-tos 0x12/0x0f
+-A PREROUTING -j DSCP --set-dscp 0x2e
+-A PREROUTING -j DSCP --set-dscp 0x22
+-A FORWARD -p tcp -j ECN --ecn-tcp-remove
+-A FORWARD -p tcp -j ECN --ecn-tcp-ece 0 --ecn-tcp-cwr 1 --ecn-ip-ect 2
+-A FORWARD -j ECN --ecn-ip-ect 1
+-A FORWARD -p tcp -m tcp --tcp-flags SYN,RST SYN -j TCPMSS --clamp-mss-to-pmtu
+-A FORWARD -p tcp -m tcp --tcp-flags FIN,SYN,RST,ACK SYN -m tcpmss --mss 1400:65535 -j TCPMSS --set-mss 1360
+-A FORWARD -p tcp -j TCPOPTSTRIP
+-A FORWARD -p tcp -j TCPOPTSTRIP --strip-options 2,3,4,5,6,8,19,255
+-A OUTPUT -m owner --uid-owner 0 -j marks
+-A OUTPUT -m owner ! --uid-owner 1-99 --gid-owner 5-7 --suppl-groups
+-A OUTPUT -m owner ! --socket-exists
+-A POSTROUTING -m owner --socket-exists --gid-owner 0 -j ACCEPT
+-A POSTROUTING -m physdev --physdev-out eth1 --physdev-is-bridged
+-A marks -m dscp --dscp 0x0a -j DSCP --set-dscp 0x00
+-A marks -m tos ! --tos 0x08/0x3f -j RETURN
