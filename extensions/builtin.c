@@ -6,6 +6,8 @@ void libxt_tcp_init(void);
 void libxt_udp_init(void);
 void libipt_icmp_init(void);
 void libxt_comment_init(void);
+void libxt_hashlimit_init(void);
+void libxt_limit_init(void);
 
 const uipt_extension_init_fn uipt_builtin_extensions[] = {
 	libxt_standard_init,
@@ -13,5 +15,7 @@ const uipt_extension_init_fn uipt_builtin_extensions[] = {
 	libxt_udp_init,
 	libipt_icmp_init,
 	libxt_comment_init,
+	libxt_hashlimit_init,
+	libxt_limit_init,
 	NULL,
 };
