@@ -6,6 +6,7 @@ void libxt_tcp_init(void);
 void libxt_udp_init(void);
 void libipt_icmp_init(void);
 void libxt_comment_init(void);
+void libipt_realm_init(void);
 void libxt_policy_init(void);
 void libxt_dccp_init(void);
 void libxt_sctp_init(void);
@@ -21,6 +22,7 @@ const uipt_extension_init_fn uipt_builtin_extensions[] = {
 	libxt_udp_init,
 	libipt_icmp_init,
 	libxt_comment_init,
+	libipt_realm_init,
 	libxt_policy_init,
 	libxt_dccp_init,
 	libxt_sctp_init,
