@@ -6,6 +6,8 @@ void libxt_tcp_init(void);
 void libxt_udp_init(void);
 void libipt_icmp_init(void);
 void libxt_comment_init(void);
+void libxt_socket_init(void);
+void libxt_cpu_init(void);
 void libipt_realm_init(void);
 void libxt_policy_init(void);
 void libxt_dccp_init(void);
@@ -22,6 +24,8 @@ const uipt_extension_init_fn uipt_builtin_extensions[] = {
 	libxt_udp_init,
 	libipt_icmp_init,
 	libxt_comment_init,
+	libxt_socket_init,
+	libxt_cpu_init,
 	libipt_realm_init,
 	libxt_policy_init,
 	libxt_dccp_init,
