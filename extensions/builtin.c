@@ -6,6 +6,7 @@ void libxt_tcp_init(void);
 void libxt_udp_init(void);
 void libipt_icmp_init(void);
 void libxt_comment_init(void);
+void libxt_l2tp_init(void);
 void libxt_rateest_init(void);
 void libxt_nfacct_init(void);
 void libxt_ipvs_init(void);
@@ -33,6 +34,7 @@ const uipt_extension_init_fn uipt_builtin_extensions[] = {
 	libxt_udp_init,
 	libipt_icmp_init,
 	libxt_comment_init,
+	libxt_l2tp_init,
 	libxt_rateest_init,
 	libxt_nfacct_init,
 	libxt_ipvs_init,
