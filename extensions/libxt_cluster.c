@@ -17,7 +17,9 @@ static const struct xt_option_entry cluster_opts[] = {
 	  .min = 1, .max = XT_CLUSTER_NODES_MAX },
 	{ .name = "cluster-local-nodemask", .id = O_NODEMASK, .excl = F(O_NODE),
 	  .type = XTTYPE_UINT32, .flags = XTOPT_INVERT | XTOPT_PUT,
-	  XTOPT_POINTER(S, node_mask) },
+	  XTOPT_POINTER(S, node_mask),
+	  /* iptables bounds the mask like a node number: 1..32. */
+	  .min = 1, .max = XT_CLUSTER_NODES_MAX },
 	{ .name = "cluster-hash-seed", .id = O_SEED, .type = XTTYPE_UINT32,
 	  .flags = XTOPT_MAND | XTOPT_PUT, XTOPT_POINTER(S, hash_seed) },
 	XTOPT_TABLEEND,

@@ -63,6 +63,8 @@ static int parse_types(const char *arg, uint16_t *mask)
 				break;
 		if (i == NTYPES)
 			ret = xt_error(PARAMETER_PROBLEM, "Unknown DCCP type `%s'", tok);
+		else if (i == DCCP_PKT_INVALID)
+			*mask |= 0xFFFF & ~((1u << DCCP_PKT_INVALID) - 1);	/* 10..15 */
 		else
 			*mask |= (uint16_t)(1u << i);
 	}
@@ -125,10 +127,15 @@ static void print_types(FILE *f, uint16_t mask, bool inv, bool numeric)
 		if (!first)
 			fputc(',', f);
 		first = false;
-		if (numeric || i >= NTYPES)
+		if (numeric) {
 			fprintf(f, "%u", i);
-		else
+		} else if (i >= DCCP_PKT_INVALID) {
+			/* Types 10 to 15 are all INVALID, named once. */
+			fputs("INVALID", f);
+			break;
+		} else {
 			fputs(dccp_types[i], f);
+		}
 	}
 }
 
