@@ -46,10 +46,9 @@ static const struct xt_option_entry hashlimit_opts[] = {
 	  .flags = XTOPT_PUT, XTOPT_POINTER(S3, cfg.gc_interval) },
 	{ .name = "hashlimit-htable-expire", .id = O_EXPIRE, .type = XTTYPE_UINT32,
 	  .flags = XTOPT_PUT, XTOPT_POINTER(S3, cfg.expire) },
-	{ .name = "hashlimit-srcmask", .id = O_SRCMASK, .type = XTTYPE_UINT8,
-	  .flags = XTOPT_PUT, XTOPT_POINTER(S3, cfg.srcmask), .max = 32 },
-	{ .name = "hashlimit-dstmask", .id = O_DSTMASK, .type = XTTYPE_UINT8,
-	  .flags = XTOPT_PUT, XTOPT_POINTER(S3, cfg.dstmask), .max = 32 },
+	/* A prefix length or a dotted mask; the kernel checks the range. */
+	{ .name = "hashlimit-srcmask", .id = O_SRCMASK, .type = XTTYPE_STRING },
+	{ .name = "hashlimit-dstmask", .id = O_DSTMASK, .type = XTTYPE_STRING },
 	{ .name = "hashlimit-mode", .id = O_MODE, .type = XTTYPE_STRING },
 	/* Copied by hand: iptables cuts an over-long name without a word. */
 	{ .name = "hashlimit-name", .id = O_NAME, .type = XTTYPE_STRING,
@@ -204,6 +203,23 @@ static int parse_burst(const char *arg, __u64 *burst)
 	return 0;
 }
 
+static int parse_plen(const char *opt, const char *arg, __u8 *len)
+{
+	unsigned long long v;
+	struct in_addr mask;
+
+	if (xt_strtoul(arg, NULL, &v, 0, UINT32_MAX)) {
+		*len = v > UINT8_MAX ? UINT8_MAX : (__u8)v;
+		return 0;
+	}
+	if (inet_pton(AF_INET, arg, &mask) == 1 && xt_mask_to_cidr(&mask) >= 0) {
+		*len = (__u8)xt_mask_to_cidr(&mask);
+		return 0;
+	}
+	return xt_error(PARAMETER_PROBLEM, "hashlimit: bad value for option \"--%s\", "
+			"neither a valid network mask nor valid CIDR (0-32).\n", opt);
+}
+
 static int parse_mode(const char *arg, uint32_t *mode)
 {
 	char *dup = strdup(arg), *save = NULL;
@@ -244,6 +260,10 @@ static int hashlimit_parse(struct xt_option_call *cb)
 		return parse_burst(cb->arg, &info->cfg.burst);
 	case O_MODE:
 		return parse_mode(cb->arg, &info->cfg.mode);
+	case O_SRCMASK:
+		return parse_plen(cb->entry->name, cb->arg, &info->cfg.srcmask);
+	case O_DSTMASK:
+		return parse_plen(cb->entry->name, cb->arg, &info->cfg.dstmask);
 	case O_NAME:
 		if (!cb->arg[0])
 			return xt_error(PARAMETER_PROBLEM,
