@@ -27,6 +27,7 @@
 #include <linux/netfilter/xt_osf.h>
 #include <linux/netfilter/xt_ipvs.h>
 #include <linux/netfilter/xt_l2tp.h>
+#include <linux/netfilter/xt_cgroup.h>
 #include "../../libxt/registry.h"
 #include "tap.h"
 
@@ -495,6 +496,48 @@ static void test_l2tp(void)
 	ok(run(m, &l, &p, NULL, NULL), "l2tp: v3 over IP, control tunnel 99");
 }
 
+/* save (or print) of data read from a table, as text. */
+static const char *shown(const struct xtables_match *m, const void *data, bool save)
+{
+	static char out[1024];
+	FILE *f = fmemopen(out, sizeof(out), "w");
+
+	if (save)
+		m->save(f, NULL, data);
+	else
+		m->print(f, NULL, data, true);
+	fclose(f);
+	return out;
+}
+
+/* Older revisions iptables still reads from a table show the same way. */
+static void test_old_revisions(void)
+{
+	struct xt_hashlimit_mtinfo1 h1 = { .name = "old" };
+	struct xt_hashlimit_mtinfo2 h2 = { .name = "mid" };
+	struct xt_cgroup_info_v0 c0 = { .id = 7, .invert = 1 };
+	struct xt_socket_mtinfo1 s1 = { .flags = XT_SOCKET_TRANSPARENT };
+	struct xt_bpf_info b0 = { .bpf_program_num_elem = 1,
+				  .bpf_program = { { 6, 0, 0, 1 } } };
+
+	h1.cfg = (struct hashlimit_cfg1){ .mode = XT_HASHLIMIT_HASH_SIP, .avg = 10000 / 3,
+					  .burst = 5, .gc_interval = 1000, .expire = 1000,
+					  .srcmask = 32, .dstmask = 32 };
+	ok(!strcmp(shown(find("hashlimit", 1), &h1, true),
+		   " --hashlimit-upto 3/sec --hashlimit-burst 5 --hashlimit-mode srcip "
+		   "--hashlimit-name old"), "hashlimit rev 1 saved: %s", shown(find("hashlimit", 1), &h1, true));
+	h2.cfg = (struct hashlimit_cfg2){ .mode = XT_HASHLIMIT_INVERT, .avg = 60000000,
+					  .burst = 2, .gc_interval = 1000, .expire = 60000,
+					  .srcmask = 32, .dstmask = 24 };
+	ok(!strcmp(shown(find("hashlimit", 2), &h2, false),
+		   " limit: above 1/min burst 2 dstmask 24"),
+	   "hashlimit rev 2 listed: %s", shown(find("hashlimit", 2), &h2, false));
+	ok(!strcmp(shown(find("cgroup", 0), &c0, true), " ! --cgroup 7"), "cgroup rev 0 saved");
+	ok(!strcmp(shown(find("socket", 1), &s1, true), " --transparent"), "socket rev 1 saved");
+	ok(!strcmp(shown(find("bpf", 0), &b0, true), " --bytecode \"1,6 0 0 1\""),
+	   "bpf rev 0 saved");
+}
+
 int main(void)
 {
 	xt_registry_init();
@@ -509,5 +552,6 @@ int main(void)
 	test_bpf();
 	test_cluster();
 	test_l2tp();
+	test_old_revisions();
 	return tap_done();
 }
