@@ -626,10 +626,21 @@ static uint32_t mask_addr(uint32_t a, unsigned int len)
 	return len ? htonl(ntohl(a) & (uint32_t)(~0ull << (32 - len))) : 0;
 }
 
-static bool has_ports(uint8_t proto)
+/* Where the "ports" are, as the kernel's proto_ports_offset: -1 for none. */
+static int ports_offset(uint8_t proto)
 {
-	return proto == IPPROTO_TCP || proto == IPPROTO_UDP || proto == IPPROTO_UDPLITE ||
-	       proto == IPPROTO_SCTP || proto == IPPROTO_DCCP;
+	switch (proto) {
+	case IPPROTO_TCP:
+	case IPPROTO_UDP:
+	case IPPROTO_UDPLITE:
+	case IPPROTO_SCTP:
+	case IPPROTO_DCCP:
+	case IPPROTO_ESP:	/* the SPI */
+		return 0;
+	case IPPROTO_AH:	/* the SPI, after 4 bytes */
+		return 4;
+	}
+	return -1;
 }
 
 /* The group key, as hashlimit_init_dst; false when the ports are cut off. */
@@ -637,6 +648,7 @@ static bool make_key(const struct xt_pkt *pkt, const struct hashlimit_cfg3 *c,
 		     struct hl_key *k)
 {
 	const uint8_t *ip = pkt->data;
+	int off;
 
 	memset(k, 0, sizeof(*k));
 	if (c->mode & XT_HASHLIMIT_HASH_DIP)
@@ -645,15 +657,18 @@ static bool make_key(const struct xt_pkt *pkt, const struct hashlimit_cfg3 *c,
 		k->src = mask_addr(*(const uint32_t *)(ip + 12), c->srcmask);
 	if (!(c->mode & (XT_HASHLIMIT_HASH_SPT | XT_HASHLIMIT_HASH_DPT)))
 		return true;
-	/* Later fragments carry no ports: they group as port 0. */
-	if (!has_ports(ip[9]) || pkt->fragoff)
+	/* Other protocols group as port 0.  (Like the kernel, a later
+	 * fragment's first bytes are taken for ports too.) */
+	off = ports_offset(ip[9]);
+	if (off < 0)
 		return true;
-	if (pkt->thoff + 4 > pkt->len)
+	off += (int)pkt->thoff;
+	if ((unsigned int)off + 4 > pkt->len)
 		return false;
 	if (c->mode & XT_HASHLIMIT_HASH_SPT)
-		k->sport = (uint16_t)(ip[pkt->thoff] << 8 | ip[pkt->thoff + 1]);
+		k->sport = (uint16_t)(ip[off] << 8 | ip[off + 1]);
 	if (c->mode & XT_HASHLIMIT_HASH_DPT)
-		k->dport = (uint16_t)(ip[pkt->thoff + 2] << 8 | ip[pkt->thoff + 3]);
+		k->dport = (uint16_t)(ip[off + 2] << 8 | ip[off + 3]);
 	return true;
 }
 

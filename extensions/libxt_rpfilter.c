@@ -1,6 +1,7 @@
 /* rpfilter: reverse path filter, a route back to the source via the in device. */
 #include <arpa/inet.h>
 #include <string.h>
+#include <linux/if_packet.h>
 #include <linux/rtnetlink.h>
 #include <uiptables/packet.h>
 #include <uiptables/host.h>
@@ -168,7 +169,7 @@ static bool rpfilter_match(const struct xt_pkt *pkt, struct xt_action_param *par
 	}
 	in = iface_by_name(pkt->host, pkt->in);
 	/* Looped back packets pass. */
-	if (in && in->loopback)
+	if (pkt->pkttype == PACKET_LOOPBACK || (in && in->loopback))
 		return !invert;
 	memcpy(&saddr, pkt->data + 12, 4);
 	memcpy(&daddr, pkt->data + 16, 4);
