@@ -81,8 +81,9 @@ static void hashlimit_help(FILE *f)
 }
 
 /*
- * The default expiry depends on the unit the rate was given in, which
- * the data does not keep; it is worked out at final check from this.
+ * What final check needs and the data does not keep: the unit the rate
+ * was given in (seconds; 1 for byte rates) sets the default expiry and,
+ * with --hashlimit-rate-match, the default interval.
  */
 static unsigned int last_unit_secs = 1;
 
@@ -133,7 +134,7 @@ static int parse_bytes(const char *arg, __u64 *avg)
 	if (!cost)
 		return xt_error(PARAMETER_PROBLEM, "Rate too high \"%s\"", arg);
 	*avg = cost;
-	last_unit_secs = HL_BYTE_EXPIRE;
+	last_unit_secs = 1;
 	return 1;
 }
 
@@ -291,7 +292,8 @@ static int hashlimit_final(struct xt_fcheck_call *cb)
 	if (!(cb->xflags & ((1u << O_UPTO) | (1u << O_ABOVE))))
 		return xt_error(PARAMETER_PROBLEM, "You have to specify --hashlimit");
 	if (!have_expire)
-		info->cfg.expire = last_unit_secs * 1000;
+		info->cfg.expire = (info->cfg.mode & XT_HASHLIMIT_BYTES ? HL_BYTE_EXPIRE :
+				    last_unit_secs) * 1000;
 	if (info->cfg.mode & XT_HASHLIMIT_BYTES) {
 		uint64_t burst = 0, unit = cost_to_bytes(info->cfg.avg);
 
@@ -311,8 +313,13 @@ static int hashlimit_final(struct xt_fcheck_call *cb)
 	} else if (info->cfg.burst > HL_BURST_MAX) {
 		return burst_range_error();
 	}
-	if ((info->cfg.mode & XT_HASHLIMIT_RATE_MATCH) && !info->cfg.interval)
-		info->cfg.interval = 1;
+	/* Rate matching counts per second, over an interval of the unit
+	 * unless one is given. */
+	if (info->cfg.mode & XT_HASHLIMIT_RATE_MATCH) {
+		info->cfg.avg /= last_unit_secs;
+		if (!info->cfg.interval)
+			info->cfg.interval = last_unit_secs;
+	}
 	return 0;
 }
 

@@ -17,6 +17,9 @@
 -A INPUT -m hashlimit --hashlimit-upto 40/sec --hashlimit-burst 20 --hashlimit-mode srcip,srcport,dstip,dstport --hashlimit-name rate3 --hashlimit-rate-match --hashlimit-rate-interval 10
 -A INPUT -m hashlimit --hashlimit-above 7/min --hashlimit-burst 5 --hashlimit-name x --hashlimit-htable-size 100 --hashlimit-htable-max 5 --hashlimit-htable-gcinterval 7 --hashlimit-htable-expire 9 --hashlimit-srcmask 24 --hashlimit-dstmask 16
 -A INPUT -m hashlimit --hashlimit-upto 7/hour --hashlimit-burst 5 --hashlimit-name y
+-A INPUT -m hashlimit --hashlimit-upto 7/sec --hashlimit-burst 5 --hashlimit-name rate4 --hashlimit-htable-expire 60000 --hashlimit-rate-match --hashlimit-rate-interval 60
+-A INPUT -m hashlimit --hashlimit-upto 1/sec --hashlimit-burst 5 --hashlimit-name rate5 --hashlimit-htable-expire 3600000 --hashlimit-rate-match --hashlimit-rate-interval 5
+-A INPUT -m hashlimit --hashlimit-upto 7/day --hashlimit-burst 1 --hashlimit-name rate6
 -A INPUT -m hashlimit --hashlimit-above 7/day --hashlimit-burst 1 --hashlimit-name z
 -A INPUT -m hashlimit --hashlimit-upto 3/sec --hashlimit-burst 5120 --hashlimit-mode srcip --hashlimit-name old
 -A INPUT -p ah -m ah --ahspi 0
