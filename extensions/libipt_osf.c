@@ -6,9 +6,9 @@
 enum { O_GENRE, O_TTL, O_LOG };
 
 static const struct xt_option_entry osf_opts[] = {
+	/* Copied by parse: iptables cuts a long genre without a word. */
 	{ .name = "genre", .id = O_GENRE, .type = XTTYPE_STRING,
-	  .flags = XTOPT_MAND | XTOPT_INVERT | XTOPT_PUT,
-	  XTOPT_POINTER(struct xt_osf_info, genre) },
+	  .flags = XTOPT_MAND | XTOPT_INVERT },
 	{ .name = "ttl", .id = O_TTL, .type = XTTYPE_UINT32,
 	  .flags = XTOPT_PUT, XTOPT_POINTER(struct xt_osf_info, ttl),
 	  .min = 0, .max = 2 },
@@ -36,6 +36,7 @@ static int osf_parse(struct xt_option_call *cb)
 	case O_GENRE:
 		if (cb->invert)
 			o->flags |= XT_OSF_INVERT;
+		strncpy(o->genre, cb->arg, sizeof(o->genre) - 1);
 		o->len = (uint32_t)strlen(o->genre);
 		break;
 	case O_TTL:

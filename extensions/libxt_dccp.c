@@ -10,15 +10,12 @@
 enum { O_SPORT, O_DPORT, O_TYPES, O_OPTION };
 
 #define S struct xt_dccp_info
+/* Ports are parsed here, with the messages of iptables' port range type. */
 static const struct xt_option_entry dccp_opts[] = {
-	{ .name = "source-port", .id = O_SPORT, .type = XTTYPE_PORTRC,
-	  .flags = XTOPT_INVERT | XTOPT_PUT, XTOPT_POINTER(S, spts) },
-	{ .name = "sport", .id = O_SPORT, .type = XTTYPE_PORTRC,
-	  .flags = XTOPT_INVERT | XTOPT_PUT, XTOPT_POINTER(S, spts) },
-	{ .name = "destination-port", .id = O_DPORT, .type = XTTYPE_PORTRC,
-	  .flags = XTOPT_INVERT | XTOPT_PUT, XTOPT_POINTER(S, dpts) },
-	{ .name = "dport", .id = O_DPORT, .type = XTTYPE_PORTRC,
-	  .flags = XTOPT_INVERT | XTOPT_PUT, XTOPT_POINTER(S, dpts) },
+	{ .name = "source-port", .id = O_SPORT, .type = XTTYPE_STRING, .flags = XTOPT_INVERT },
+	{ .name = "sport", .id = O_SPORT, .type = XTTYPE_STRING, .flags = XTOPT_INVERT },
+	{ .name = "destination-port", .id = O_DPORT, .type = XTTYPE_STRING, .flags = XTOPT_INVERT },
+	{ .name = "dport", .id = O_DPORT, .type = XTTYPE_STRING, .flags = XTOPT_INVERT },
 	{ .name = "dccp-types", .id = O_TYPES, .type = XTTYPE_STRING, .flags = XTOPT_INVERT },
 	{ .name = "dccp-option", .id = O_OPTION, .type = XTTYPE_UINT8,
 	  .flags = XTOPT_INVERT | XTOPT_PUT, XTOPT_POINTER(S, option),
@@ -72,6 +69,49 @@ static int parse_types(const char *arg, uint16_t *mask)
 	return ret;
 }
 
+/*
+ * A port as getaddrinfo() takes a service: a number (kept to 16 bits, so
+ * 65536 is 0, as iptables has it) or a name.
+ */
+static int port_value(const char *s)
+{
+	unsigned long long v;
+
+	if (s[strspn(s, "0123456789")] == '\0' && xt_strtoul(s, NULL, &v, 0, UINT64_MAX))
+		return (int)(v & 0xFFFF);
+	return xt_service_to_port(s, NULL);
+}
+
+/* port, port:port, :port, port: or ":". */
+static int parse_ports(const char *ext, const char *opt, const char *arg, uint16_t p[2])
+{
+	char *dup = strdup(arg), *rest = dup, *tok;
+	unsigned int n = 0;
+	int ret = 0;
+
+	p[0] = 0;
+	p[1] = 0xFFFF;
+	while (!ret && (tok = strsep(&rest, ":"))) {
+		int v;
+
+		if (n == 2) {
+			ret = xt_error(PARAMETER_PROBLEM, "%s: Too many components for option "
+				       "\"--%s\" (max: 2)\n", ext, opt);
+			break;
+		}
+		if (*tok && (v = port_value(tok)) < 0)
+			ret = xt_error(PARAMETER_PROBLEM,
+				       "Port \"%s\" does not resolve to anything.\n", tok);
+		else if (*tok)
+			p[n] = (uint16_t)v;
+		n++;
+	}
+	if (n == 1)
+		p[1] = p[0];
+	free(dup);
+	return ret;
+}
+
 static int dccp_parse(struct xt_option_call *cb)
 {
 	static const uint16_t bits[] = {
@@ -86,6 +126,10 @@ static int dccp_parse(struct xt_option_call *cb)
 		d->invflags |= bits[id];
 	if (id == O_TYPES)
 		return parse_types(cb->arg, &d->typemask);
+	if (id == O_SPORT && parse_ports("dccp", cb->entry->name, cb->arg, d->spts) < 0)
+		return -1;
+	if (id == O_DPORT && parse_ports("dccp", cb->entry->name, cb->arg, d->dpts) < 0)
+		return -1;
 	/* 1.8.11 refuses a port range whose ends are swapped. */
 	if ((id == O_SPORT && d->spts[0] > d->spts[1]) ||
 	    (id == O_DPORT && d->dpts[0] > d->dpts[1]))

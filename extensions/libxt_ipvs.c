@@ -54,7 +54,7 @@ static int parse_vaddr(const char *arg, union nf_inet_addr *addr, union nf_inet_
 	if (slash)
 		*slash++ = '\0';
 	if (inet_pton(AF_INET, buf, &addr->in) != 1)
-		return xt_error(PARAMETER_PROBLEM, "host/network `%s' not found", buf);
+		return xt_error(PARAMETER_PROBLEM, "getaddrinfo: Name or service not known\n");
 	if (slash && strchr(slash, '.')) {
 		struct in_addr m;
 		int cidr;
@@ -65,10 +65,13 @@ static int parse_vaddr(const char *arg, union nf_inet_addr *addr, union nf_inet_
 		len = cidr < 0 ? 32 : (unsigned int)cidr;
 		full = cidr < 0;
 	} else if (slash) {
-		if (!xt_strtoul(slash, NULL, &len, 0, 32))
-			return xt_error(PARAMETER_PROBLEM, "ipvs: bad value for option "
-					"\"--vaddr\", or out of range (0-32).");
-		full = false;
+		/* Up to 128 is taken; more than 32 means the whole address. */
+		if (!xt_strtoul(slash, NULL, &len, 0, 128))
+			return xt_error(PARAMETER_PROBLEM, "%s: bad value for option "
+					"\"--%s\", or out of range (0-128).\n", "ipvs", "vaddr");
+		full = len > 32;
+		if (full)
+			len = 32;
 	}
 	if (full)
 		memset(mask, 0xFF, sizeof(*mask));

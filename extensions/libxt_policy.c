@@ -72,7 +72,7 @@ static int parse_tunnel(const char *arg, union xt_policy_addr *a, union xt_polic
 	if (slash)
 		*slash++ = '\0';
 	if (inet_pton(AF_INET, buf, addr) != 1)
-		return xt_error(PARAMETER_PROBLEM, "host/network `%s' not found", buf);
+		return xt_error(PARAMETER_PROBLEM, "getaddrinfo: Name or service not known\n");
 	if (slash && strchr(slash, '.')) {
 		struct in_addr m;
 		int cidr;
@@ -83,10 +83,13 @@ static int parse_tunnel(const char *arg, union xt_policy_addr *a, union xt_polic
 		len = cidr < 0 ? 32 : (unsigned int)cidr;
 		full = cidr < 0;
 	} else if (slash) {
-		if (!xt_strtoul(slash, NULL, &len, 0, 32))
-			return xt_error(PARAMETER_PROBLEM, "policy: bad value for option "
-					"\"--%s\", or out of range (0-32).", "tunnel-src");
-		full = false;
+		/* Up to 128 is taken; more than 32 means the whole address. */
+		if (!xt_strtoul(slash, NULL, &len, 0, 128))
+			return xt_error(PARAMETER_PROBLEM, "%s: bad value for option "
+					"\"--%s\", or out of range (0-128).\n", "policy", "tunnel-src");
+		full = len > 32;
+		if (full)
+			len = 32;
 	}
 	if (full)
 		memset(m, 0xFF, sizeof(*m));

@@ -174,6 +174,9 @@ kernel_refuses() {
 
 @test "dccp: errors" {
 	refused "-p dccp -m dccp --sport 4:3" "invalid portrange"
+	refused "-p dccp -m dccp --sport x" 'Port "x" does not resolve to anything.'
+	refused "-p dccp -m dccp --dport 1:2:3" 'dccp: Too many components for option "--dport" (max: 2)'
+	saves_as filter INPUT "-p dccp -m dccp --sport 65536" "-p dccp -m dccp --sport 0"
 	refused "-p dccp -m dccp --dccp-types FOO" "Unknown DCCP type \`FOO'"
 	refused "-p dccp -m dccp --dccp-option 0" 'dccp: bad value for option "--dccp-option", or out of range (1-255).'
 	refused "-p dccp -m dccp --dccp-option 256" 'out of range (1-255)'
@@ -201,6 +204,7 @@ kernel_refuses() {
 	refused "-m policy --dir in --pol foo" 'policy match: invalid policy "foo"'
 	refused "-m policy --dir in --mode foo" 'policy match: invalid mode "foo"'
 	refused "-m policy --dir in --tunnel-src 192.0.2.1" "is only valid in tunnel mode"
+	refused "-m policy --dir in --mode tunnel --tunnel-dst 192.0.2.300" "getaddrinfo: Name or service not known"
 	refused "-m policy --dir in --strict --reqid 1 --next --reqid 2 --next --spi 3 --next --proto ah --next --mode tunnel" "maximum policy depth reached"
 	kernel_refuses filter INPUT "-m policy --dir out --pol ipsec"
 	kernel_refuses filter OUTPUT "-m policy --dir in --pol ipsec"
@@ -297,6 +301,7 @@ kernel_refuses() {
 	saves_as filter INPUT "-p tcp -m osf --genre linux --ttl 0 --log 0" "-p tcp -m osf --genre linux --ttl 0 --log 0"
 	listed_as filter FORWARD "-p tcp -m osf ! --genre Windows" "OS fingerprint match ! Windows"
 	refused "-p tcp -m osf --genre linux --ttl 3" 'osf: bad value for option "--ttl", or out of range (0-2).'
+	saves_as filter INPUT "-p tcp -m osf --genre 0123456789abcdef0123456789abcdefXYZ" "-p tcp -m osf --genre 0123456789abcdef0123456789abcde"
 	kernel_refuses filter INPUT "-m osf --genre linux"
 	kernel_refuses filter OUTPUT "-p tcp -m osf --genre linux"
 }
