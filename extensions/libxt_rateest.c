@@ -113,6 +113,8 @@ static int rateest_parse(struct xt_option_call *cb)
 	unsigned int id = cb->entry->id;
 
 	if (id == O_LT || id == O_GT || id == O_EQ) {
+		if (cb->xflags & (1u << id))
+			return xt_error(PARAMETER_PROBLEM, "rateest: can't specify lt/gt/eq twice");
 		r->mode = id == O_LT ? XT_RATEEST_MATCH_LT :
 			  id == O_GT ? XT_RATEEST_MATCH_GT : XT_RATEEST_MATCH_EQ;
 		if (cb->invert)
