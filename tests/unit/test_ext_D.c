@@ -496,6 +496,71 @@ static void test_l2tp(void)
 	ok(run(m, &l, &p, NULL, NULL), "l2tp: v3 over IP, control tunnel 99");
 }
 
+/*
+ * Packets whose verdicts the real kernel gave (tools/kernel-oracle, run on
+ * 6.18 with the rules below in FORWARD): the rules each one matched.
+ */
+static void test_kernel_agrees(void)
+{
+	static const struct {
+		const char *id;
+		uint8_t proto;
+		uint8_t bytes[28];
+		unsigned int len;
+		const char *hits;	/* rule numbers, 1-based */
+	} pk[] = {
+		{ "sctp DATA:B", IPPROTO_SCTP,
+		  { 1, 1, 0, 0x50, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 4 }, 16, "1345" },
+		{ "sctp DATA,INIT", IPPROTO_SCTP,
+		  { 1, 1, 0, 0x50, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 1, 0, 0, 4 }, 20, "125" },
+		{ "dccp REQUEST opt 32", IPPROTO_DCCP,
+		  { 1, 1, 0, 0x50, 6, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0,
+		    0x20, 3, 0, 0 }, 24, "678" },
+		{ "dccp REQUEST opt 33", IPPROTO_DCCP,
+		  { 1, 1, 0, 0x50, 6, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0,
+		    0x21, 3, 0, 0 }, 24, "68" },
+		{ "dccp DATA opt 32", IPPROTO_DCCP,
+		  { 1, 1, 0, 0x51, 5, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 1, 0x20, 3, 0, 0 }, 20, "79" },
+	};
+	const struct xtables_match *sctp = find("sctp", 0), *dccp = find("dccp", 0);
+	struct xt_sctp_info s[5];
+	struct xt_dccp_info d[4];
+
+	memset(s, 0, sizeof(s));
+	memset(d, 0, sizeof(d));
+	for (int i = 0; i < 4; i++) {
+		s[i].flags = XT_SCTP_CHUNK_TYPES;
+		SCTP_CHUNKMAP_SET(s[i].chunkmap, 0);
+	}
+	s[0].chunk_match_type = SCTP_CHUNK_MATCH_ANY;			/* any DATA */
+	s[1].chunk_match_type = SCTP_CHUNK_MATCH_ALL;			/* all DATA,INIT */
+	SCTP_CHUNKMAP_SET(s[1].chunkmap, 1);
+	s[2].chunk_match_type = SCTP_CHUNK_MATCH_ONLY;			/* only DATA */
+	s[3].chunk_match_type = SCTP_CHUNK_MATCH_ANY;			/* any DATA:B */
+	s[3].flag_count = 1;
+	s[3].flag_info[0] = (struct xt_sctp_flag_info){ 0, 2, 2 };
+	s[4] = (struct xt_sctp_info){ .dpts = { 80, 80 }, .flags = XT_SCTP_DEST_PORTS };
+	d[0] = (struct xt_dccp_info){ .typemask = 1, .flags = XT_DCCP_TYPE };	/* REQUEST */
+	d[1] = (struct xt_dccp_info){ .option = 32, .flags = XT_DCCP_OPTION };
+	d[2] = (struct xt_dccp_info){ .dpts = { 80, 80 }, .flags = XT_DCCP_DEST_PORTS };
+	d[3] = (struct xt_dccp_info){ .typemask = 1u << 2, .flags = XT_DCCP_TYPE };	/* DATA */
+	for (size_t i = 0; i < sizeof(pk) / sizeof(pk[0]); i++) {
+		char got[10] = "";
+
+		for (int r = 0; r < 9; r++) {
+			struct xt_pkt p = packet(pk[i].proto, "198.51.100.2", "203.0.113.2", pk[i].len);
+			const struct xtables_match *m = r < 5 ? sctp : dccp;
+			const void *data = r < 5 ? (const void *)&s[r] : (const void *)&d[r - 5];
+
+			memcpy(buf + 20, pk[i].bytes, pk[i].len);
+			if (((r < 5) == (pk[i].proto == IPPROTO_SCTP)) && run(m, data, &p, NULL, NULL))
+				got[strlen(got)] = (char)('1' + r);
+		}
+		ok(!strcmp(got, pk[i].hits), "as the kernel: %s hits rules %s (%s)",
+		   pk[i].id, pk[i].hits, got);
+	}
+}
+
 /* save (or print) of data read from a table, as text. */
 static const char *shown(const struct xtables_match *m, const void *data, bool save)
 {
@@ -553,5 +618,6 @@ int main(void)
 	test_cluster();
 	test_l2tp();
 	test_old_revisions();
+	test_kernel_agrees();
 	return tap_done();
 }
