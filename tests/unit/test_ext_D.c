@@ -471,6 +471,23 @@ static void test_cluster(void)
 	   "cluster: sources split between nodes (%d/%d)", hits[0], hits[1]);
 	c.node_mask = 4;
 	ok(!check_ok(m, &c, "mangle", 0), "cluster: a mask beyond the nodes refused");
+
+	/* Sources 198.51.100.2..11 as the real kernel placed them. */
+	const struct xt_cluster_match_info k1 = { .total_nodes = 2, .node_mask = 1,
+						  .hash_seed = 0xdeadbeef };
+	const struct xt_cluster_match_info k2 = { .total_nodes = 3, .node_mask = 4,
+						  .hash_seed = 7 };
+	char got1[16] = "", got2[16] = "";
+
+	for (uint32_t host = 2; host <= 11; host++) {
+		ct.tuple[UIPT_DIR_ORIGINAL].src.ip = htonl(0xC6336400u + host);
+		if (run(m, &k1, &p, NULL, NULL))
+			got1[strlen(got1)] = (char)('0' + host % 10);
+		if (run(m, &k2, &p, NULL, NULL))
+			got2[strlen(got2)] = (char)('0' + host % 10);
+	}
+	ok(!strcmp(got1, "2351"), "cluster: as the kernel, node 1 of 2 (%s)", got1);
+	ok(!strcmp(got2, "456780"), "cluster: as the kernel, node 3 of 3 (%s)", got2);
 }
 
 static void test_l2tp(void)
