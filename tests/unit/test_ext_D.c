@@ -578,6 +578,54 @@ static void test_kernel_agrees(void)
 	}
 }
 
+/* The kernel-oracle's firewall: rpfilter verdicts the real kernel gave. */
+static void test_rpfilter_kernel(void)
+{
+	static struct uipt_host_addr a0 = { .family = AF_INET, .prefixlen = 24 };
+	static struct uipt_host_addr a1 = { .family = AF_INET, .prefixlen = 24 };
+	static struct uipt_host_iface fw_if[] = {
+		{ .name = "lo", .index = 1, .up = true, .loopback = true },
+		{ .name = "eth0", .index = 2, .up = true, .addrs = &a0, .naddrs = 1 },
+		{ .name = "eth1", .index = 3, .up = true, .addrs = &a1, .naddrs = 1 },
+	};
+	static struct uipt_host_route fw_rt[] = {
+		{ .family = AF_INET, .dst_len = 24, .type = RTN_UNICAST, .oif = 2 },
+		{ .family = AF_INET, .dst_len = 24, .type = RTN_UNICAST, .oif = 3 },
+		{ .family = AF_INET, .dst_len = 0, .type = RTN_UNICAST, .oif = 3 },
+	};
+	static struct uipt_host fw = { fw_if, 3, fw_rt, 3 };
+	static const uint8_t flags[] = {
+		0, XT_RPFILTER_LOOSE, XT_RPFILTER_ACCEPT_LOCAL, XT_RPFILTER_INVERT,
+		XT_RPFILTER_ACCEPT_LOCAL | XT_RPFILTER_LOOSE,
+	};
+	static const struct { const char *src, *hits; } pk[] = {
+		{ "198.51.100.2", "1235" }, { "203.0.113.5", "245" }, { "192.0.2.7", "245" },
+		{ "198.51.100.1", "345" }, { "203.0.113.1", "45" },
+	};
+	const struct xtables_match *m = find("rpfilter", 0);
+
+	inet_pton(AF_INET, "198.51.100.1", &a0.addr.v4);
+	inet_pton(AF_INET, "203.0.113.1", &a1.addr.v4);
+	inet_pton(AF_INET, "198.51.100.0", &fw_rt[0].dst.v4);
+	inet_pton(AF_INET, "203.0.113.0", &fw_rt[1].dst.v4);
+	for (size_t i = 0; i < sizeof(pk) / sizeof(pk[0]); i++) {
+		char got[8] = "";
+
+		for (int r = 0; r < 5; r++) {
+			struct xt_rpfilter_info info = { .flags = flags[r] };
+			struct xt_pkt p = packet(IPPROTO_UDP, pk[i].src, "203.0.113.2", 8);
+
+			p.host = &fw;
+			p.hook = NF_INET_PRE_ROUTING;
+			strcpy(p.in, "eth0");
+			if (run(m, &info, &p, NULL, NULL))
+				got[strlen(got)] = (char)('1' + r);
+		}
+		ok(!strcmp(got, pk[i].hits), "rpfilter as the kernel: from %s on eth0 hits %s (%s)",
+		   pk[i].src, pk[i].hits, got);
+	}
+}
+
 /* save (or print) of data read from a table, as text. */
 static const char *shown(const struct xtables_match *m, const void *data, bool save)
 {
@@ -636,5 +684,6 @@ int main(void)
 	test_l2tp();
 	test_old_revisions();
 	test_kernel_agrees();
+	test_rpfilter_kernel();
 	return tap_done();
 }
