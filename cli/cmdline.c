@@ -625,6 +625,10 @@ static int run_ext(struct parser *p, struct ext_use *u,
 
 	if (take_arg(p, e->type == XTTYPE_NONE ? NO_ARG : REQ_ARG, arg, &arg) < 0)
 		return -1;
+	/* An optional value, as rateest's --rateest-bps [rate]. */
+	if ((e->flags & XTOPT_OPTARG) && !arg && p->i < p->argc &&
+	    p->argv[p->i][0] != '-' && p->argv[p->i][0] != '!')
+		arg = p->argv[p->i++];
 	if (e->flags & XTOPT_TWOARGS) {
 		if (p->i >= p->argc || p->argv[p->i][0] == '-')
 			return xt_error(PARAMETER_PROBLEM, "--%s requires two args.", e->name);

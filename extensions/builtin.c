@@ -62,6 +62,27 @@ void libxt_tos_init(void);
 void libipt_TTL_init(void);
 void libipt_ttl_init(void);
 void libxt_u32_init(void);
+void libxt_l2tp_init(void);
+void libxt_rateest_init(void);
+void libxt_nfacct_init(void);
+void libxt_ipvs_init(void);
+void libipt_osf_init(void);
+void libxt_devgroup_init(void);
+void libxt_cluster_init(void);
+void libxt_bpf_init(void);
+void libxt_rpfilter_init(void);
+void libxt_cgroup_init(void);
+void libxt_socket_init(void);
+void libxt_cpu_init(void);
+void libipt_realm_init(void);
+void libxt_policy_init(void);
+void libxt_dccp_init(void);
+void libxt_sctp_init(void);
+void libxt_ipcomp_init(void);
+void libxt_esp_init(void);
+void libipt_ah_init(void);
+void libxt_hashlimit_init(void);
+void libxt_limit_init(void);
 
 const uipt_extension_init_fn uipt_builtin_extensions[] = {
 	libxt_standard_init,
@@ -125,5 +146,26 @@ const uipt_extension_init_fn uipt_builtin_extensions[] = {
 	libipt_TTL_init,
 	libipt_ttl_init,
 	libxt_u32_init,
+	libxt_l2tp_init,
+	libxt_rateest_init,
+	libxt_nfacct_init,
+	libxt_ipvs_init,
+	libipt_osf_init,
+	libxt_devgroup_init,
+	libxt_cluster_init,
+	libxt_bpf_init,
+	libxt_rpfilter_init,
+	libxt_cgroup_init,
+	libxt_socket_init,
+	libxt_cpu_init,
+	libipt_realm_init,
+	libxt_policy_init,
+	libxt_dccp_init,
+	libxt_sctp_init,
+	libxt_ipcomp_init,
+	libxt_esp_init,
+	libipt_ah_init,
+	libxt_hashlimit_init,
+	libxt_limit_init,
 	NULL,
 };

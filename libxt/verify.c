@@ -107,6 +107,9 @@ static int check_rule(const struct uipt_table *t, const struct uipt_chain *c,
  */
 static int refused(int err)
 {
+	/* An extension that already said it the table layer's way. */
+	if (err == -1 && xt_error_kind() == XT_ERR_IPTC)
+		return -1;
 	if (err == -ENOENT)
 		return xt_error_as(XT_ERR_IPTC, OTHER_PROBLEM,
 				   "No chain/target/match by that name");
@@ -118,6 +121,7 @@ static int refused(int err)
 
 int uipt_table_verify(struct uipt_table *t)
 {
+	xt_error_clear();
 	if (find_loops(t) < 0)
 		return -1;
 	for (uint32_t i = 0; i < t->n; i++) {

@@ -72,6 +72,8 @@ enum {
 	XTOPT_PUT = 1 << 3,	/* core stores the value at ptroff */
 	XTOPT_NBO = 1 << 4,	/* store in network byte order */
 	XTOPT_TWOARGS = 1 << 5,	/* takes two words, the second in arg2 */
+	XTOPT_OPTARG = 1 << 6,	/* XTTYPE_NONE that takes the next word as
+				 * cb->arg unless it starts with - or ! */
 };
 
 struct xt_option_entry {

@@ -1,0 +1,73 @@
+-P INPUT ACCEPT
+-P FORWARD ACCEPT
+-P OUTPUT ACCEPT
+-N limits
+-A INPUT -m limit --limit 1/sec -j ACCEPT
+-A INPUT -m limit --limit 3/hour --limit-burst 7
+-A INPUT -m limit --limit 1000/day --limit-burst 1
+-A INPUT -m limit --limit 7/min -j limits
+-A INPUT -m limit --limit 10000/sec --limit-burst 10000
+-A INPUT -m hashlimit --hashlimit-upto 1/sec --hashlimit-burst 5 --hashlimit-name mini1
+-A INPUT -m hashlimit --hashlimit-above 1000000/sec --hashlimit-burst 5 --hashlimit-name mini1
+-A INPUT -m hashlimit --hashlimit-upto 4kb/s --hashlimit-burst 400kb --hashlimit-name mini5
+-A INPUT -m hashlimit --hashlimit-upto 10mb/s --hashlimit-name mini6
+-A INPUT -m hashlimit --hashlimit-upto 123456b/s --hashlimit-burst 1mb --hashlimit-name mini7
+-A INPUT -m hashlimit --hashlimit-upto 40/sec --hashlimit-burst 20 --hashlimit-mode srcip --hashlimit-name rate1 --hashlimit-rate-match
+-A INPUT -m hashlimit --hashlimit-upto 40mb/s --hashlimit-mode srcip --hashlimit-name rate2 --hashlimit-rate-match
+-A INPUT -m hashlimit --hashlimit-upto 40/sec --hashlimit-burst 20 --hashlimit-mode srcip,srcport,dstip,dstport --hashlimit-name rate3 --hashlimit-rate-match --hashlimit-rate-interval 10
+-A INPUT -m hashlimit --hashlimit-above 7/min --hashlimit-burst 5 --hashlimit-name x --hashlimit-htable-size 100 --hashlimit-htable-max 5 --hashlimit-htable-gcinterval 7 --hashlimit-htable-expire 9 --hashlimit-srcmask 24 --hashlimit-dstmask 16
+-A INPUT -m hashlimit --hashlimit-upto 7/hour --hashlimit-burst 5 --hashlimit-name y
+-A INPUT -m hashlimit --hashlimit-upto 7/sec --hashlimit-burst 5 --hashlimit-name rate4 --hashlimit-htable-expire 60000 --hashlimit-rate-match --hashlimit-rate-interval 60
+-A INPUT -m hashlimit --hashlimit-upto 1/sec --hashlimit-burst 5 --hashlimit-name rate5 --hashlimit-htable-expire 3600000 --hashlimit-rate-match --hashlimit-rate-interval 5
+-A INPUT -m hashlimit --hashlimit-upto 7/day --hashlimit-burst 1 --hashlimit-name rate6
+-A INPUT -m hashlimit --hashlimit-above 7/day --hashlimit-burst 1 --hashlimit-name z
+-A INPUT -m hashlimit --hashlimit-upto 3/sec --hashlimit-burst 5120 --hashlimit-mode srcip --hashlimit-name old
+-A INPUT -p ah -m ah --ahspi 0
+-A INPUT -p ah -m ah --ahspi 4294967295
+-A INPUT -p ah -m ah ! --ahspi 5:9
+-A INPUT -p ah -m ah --ahspi 16 -j DROP
+-A INPUT -p ah -m ah --ahspi 1:4294967295
+-A INPUT -p ah -m ah
+-A INPUT -p esp -m esp --espspi 0:32
+-A INPUT -p esp -m esp ! --espspi 0:4294967294
+-A INPUT -p esp -m esp --espspi 4
+-A INPUT -p esp
+-A INPUT -p ipcomp -m ipcomp --ipcompspi 18 -j DROP
+-A INPUT -p ipcomp -m ipcomp ! --ipcompspi 3:4
+-A INPUT -p ipcomp -m ipcomp --ipcompspi 0 --compres
+-A INPUT -p ipcomp -m ipcomp --ipcompspi 4:4294967295 --compres
+-A INPUT -p sctp -m sctp --sport 1 --dport 80:443
+-A INPUT -p sctp -m sctp ! --sport 22 ! --dport 1024:65535
+-A INPUT -p sctp -m sctp --dport 5
+-A INPUT -p sctp -m sctp --chunk-types all DATA
+-A INPUT -p sctp -m sctp ! --chunk-types only DATA:Be,INIT,I_DATA
+-A INPUT -p sctp -m sctp --chunk-types any DATA:I,INIT_ACK,SACK,ABORT:T,SHUTDOWN_COMPLETE:t
+-A INPUT -p sctp -m sctp --chunk-types all NONE
+-A INPUT -p sctp -m sctp --chunk-types any ALL
+-A INPUT -p sctp -m sctp --chunk-types all HEARTBEAT,HEARTBEAT_ACK,SHUTDOWN,SHUTDOWN_ACK,ERROR,COOKIE_ECHO,COOKIE_ACK,ECN_ECNE,ECN_CWR,ASCONF_ACK,RE_CONFIG,PAD,FORWARD_TSN,ASCONF,I_FORWARD_TSN
+-A INPUT -p dccp -m dccp --sport 1 --dport 65535
+-A INPUT -p dccp -m dccp ! --sport 1024:65535 --dport 22
+-A INPUT -p dccp -m dccp --sport 0:65535
+-A INPUT -p dccp -m dccp --dccp-types REQUEST,ACK ! --dccp-option 5
+-A INPUT -p dccp -m dccp ! --dccp-types REQUEST,RESPONSE,DATA,ACK,DATAACK,CLOSEREQ,CLOSE,RESET,SYNC,SYNCACK,INVALID
+-A INPUT -p dccp -m dccp --dccp-option 255
+-A INPUT -p dccp -m dccp
+-A INPUT -m policy --dir in --pol ipsec
+-A INPUT -m policy --dir in --pol none
+-A INPUT -m policy --dir in --pol ipsec --strict --reqid 1 --spi 0x1 --proto ipcomp
+-A INPUT -m policy --dir in --pol ipsec ! --reqid 5 ! --spi 0x20 ! --proto esp ! --mode transport --tunnel-src 192.0.2.1/24
+-A INPUT -m realm --realm 0x1/0x2a
+-A INPUT -m realm --realm 0x2a
+-A INPUT -m bpf --bytecode "4,48 0 0 9,21 0 1 6,6 0 0 1,6 0 0 0"
+-A INPUT -m bpf --bytecode "2,7 0 0 0,6 0 0 0" -j DROP
+-A INPUT -m devgroup --src-group 0x1
+-A INPUT -p tcp -m osf --genre linux --ttl 0 --log 0
+-A INPUT -p tcp -m osf ! --genre Windows --ttl 2
+-A FORWARD -m policy --dir in --pol ipsec --strict --reqid 1 --spi 0x1 --proto esp --mode tunnel --tunnel-dst 198.51.100.0/24 --tunnel-src 203.0.113.0/24 --next --reqid 2
+-A FORWARD -m realm ! --realm 0x5
+-A FORWARD -m devgroup ! --src-group 0x2/0xf ! --dst-group 0x10
+-A OUTPUT -m policy --dir out --pol ipsec --strict --proto ah --next --mode tunnel ! --tunnel-dst 198.51.100.7 --next --mode tunnel --tunnel-src 192.0.2.0
+-A OUTPUT -m realm --realm 0xffffffff
+-A OUTPUT -m devgroup --dst-group 0x7
+-A limits -m limit --limit 1/sec -j RETURN
+-A limits -j DROP

@@ -1,0 +1,22 @@
+-P PREROUTING ACCEPT
+-P INPUT ACCEPT
+-P FORWARD ACCEPT
+-P OUTPUT ACCEPT
+-P POSTROUTING ACCEPT
+-N sockets
+-A PREROUTING -m rpfilter
+-A PREROUTING -m rpfilter --loose --validmark --accept-local --invert
+-A PREROUTING -m socket -j sockets
+-A PREROUTING -m socket --transparent --nowildcard --restore-skmark
+-A PREROUTING -m socket --nowildcard
+-A PREROUTING -m cluster --cluster-local-nodemask 0x00000002 --cluster-total-nodes 2 --cluster-hash-seed 0xfeedcafe
+-A PREROUTING -m cluster ! --cluster-local-nodemask 0x0000001f --cluster-total-nodes 32 --cluster-hash-seed 0x00000007
+-A INPUT -m cgroup --cgroup 1
+-A INPUT -m socket --transparent
+-A OUTPUT -m cgroup ! --cgroup 1
+-A OUTPUT -m cgroup --path "/"
+-A OUTPUT -m cgroup ! --path "/"
+-A POSTROUTING -m cpu --cpu 0
+-A POSTROUTING -m cpu ! --cpu 4294967295
+-A sockets -m cpu --cpu 3 -j RETURN
+-A sockets -j ACCEPT

@@ -1,0 +1,4 @@
+-P PREROUTING ACCEPT
+-P OUTPUT ACCEPT
+-A PREROUTING -m rpfilter --invert -j DROP
+-A PREROUTING -m rpfilter --loose --accept-local
