@@ -91,6 +91,7 @@ struct uipt_host_iface *uipt_host_add_iface(struct uipt_host *h, const char *nam
 void uipt_host_add_addr(struct uipt_host_iface *i, struct in_addr a,
 			unsigned int plen, const struct in_addr *brd);
 struct uipt_host_route *uipt_host_add_route(struct uipt_host *h);
+void uipt_host_derive_routes(struct uipt_host *h);
 const struct uipt_host_iface *uipt_host_iface(const struct uipt_host *h,
 					      const char *name);
 const struct uipt_host_iface *uipt_host_iface_index(const struct uipt_host *h,

@@ -339,6 +339,85 @@ static int parse_line(struct uipt_host *h, struct hostline *l, char *buf)
 	return bad(l, "unknown keyword `%s' (iface, addr or route)", l->w[0]);
 }
 
+static bool same_route(const struct uipt_host_route *r, uint32_t dst, unsigned int len,
+		       int oif, uint32_t table)
+{
+	return r->family == AF_INET && r->dst.v4.s_addr == dst && r->dst_len == len &&
+	       r->oif == oif && r->table == table;
+}
+
+static bool has_route(const struct uipt_host *h, uint32_t dst, unsigned int len, int oif,
+		      uint32_t table)
+{
+	for (unsigned int i = 0; i < h->nroutes; i++)
+		if (same_route(&h->routes[i], dst, len, oif, table))
+			return true;
+	return false;
+}
+
+static void derive_one(struct uipt_host *h, uint32_t dst, unsigned int len, int oif,
+		       uint32_t table, uint8_t type, struct in_addr src)
+{
+	struct uipt_host_route *r;
+
+	if (has_route(h, dst, len, oif, table))
+		return;
+	r = add_route(h);
+	r->dst.v4.s_addr = dst;
+	r->dst_len = (uint8_t)len;
+	r->oif = oif;
+	r->table = table;
+	r->type = type;
+	r->prefsrc.v4 = src;
+}
+
+/* The routes the kernel adds for each address: its subnet in the main
+ * table, and in the local table the address itself (lo: its prefix) and
+ * the broadcast address.  Extensions (addrtype, MASQUERADE) read them. */
+void uipt_host_derive_routes(struct uipt_host *h)
+{
+	for (unsigned int i = 0; i < h->nifaces; i++) {
+		const struct uipt_host_iface *f = &h->ifaces[i];
+
+		for (unsigned int k = 0; k < f->naddrs; k++) {
+			const struct uipt_host_addr *a = &f->addrs[k];
+			uint32_t net = a->addr.v4.s_addr & prefix_mask(a->prefixlen);
+
+			if (a->family != AF_INET)
+				continue;
+			if (f->loopback)
+				derive_one(h, net, a->prefixlen, f->index, RT_TABLE_LOCAL,
+					   RTN_LOCAL, a->addr.v4);
+			else
+				derive_one(h, net, a->prefixlen, f->index, RT_TABLE_MAIN,
+					   RTN_UNICAST, a->addr.v4);
+			derive_one(h, a->addr.v4.s_addr, 32, f->index, RT_TABLE_LOCAL, RTN_LOCAL,
+				   a->addr.v4);
+			if (a->broadcast.v4.s_addr)
+				derive_one(h, a->broadcast.v4.s_addr, 32, f->index, RT_TABLE_LOCAL,
+					   RTN_BROADCAST, a->addr.v4);
+		}
+	}
+}
+
+/* A route derive_routes would make again: not written to the file. */
+static bool derived(const struct uipt_host *h, const struct uipt_host_route *r)
+{
+	const struct uipt_host_iface *f = uipt_host_iface_index(h, r->oif);
+
+	if (r->table == RT_TABLE_LOCAL)
+		return true;
+	for (unsigned int k = 0; f && k < f->naddrs; k++) {
+		const struct uipt_host_addr *a = &f->addrs[k];
+
+		if (a->family == AF_INET && !r->gateway.v4.s_addr &&
+		    r->prefsrc.v4.s_addr == a->addr.v4.s_addr && r->dst_len == a->prefixlen &&
+		    r->dst.v4.s_addr == (a->addr.v4.s_addr & prefix_mask(a->prefixlen)))
+			return true;
+	}
+	return false;
+}
+
 int uipt_host_parse(FILE *f, const char *name, struct uipt_host **out)
 {
 	struct uipt_host *h = calloc(1, sizeof(*h));
@@ -354,6 +433,7 @@ int uipt_host_parse(FILE *f, const char *name, struct uipt_host **out)
 			return -1;
 		}
 	}
+	uipt_host_derive_routes(h);
 	*out = h;
 	return 0;
 }
@@ -451,7 +531,7 @@ void uipt_host_write(FILE *f, const struct uipt_host *h)
 	for (unsigned int i = 0; i < h->nifaces; i++)
 		write_addrs(f, &h->ifaces[i]);
 	for (unsigned int i = 0; i < h->nroutes; i++)
-		if (h->routes[i].family == AF_INET)
+		if (h->routes[i].family == AF_INET && !derived(h, &h->routes[i]))
 			write_route(f, h, &h->routes[i]);
 }
 

@@ -83,7 +83,8 @@ static struct fib_hit fib_lookup(const struct uipt_host *h, struct in_addr dst)
 		const struct uipt_host_route *r = &h->routes[i];
 		const struct uipt_host_iface *f = uipt_host_iface_index(h, r->oif);
 
-		if (r->family != AF_INET || !in_prefix(dst, r->dst.v4, r->dst_len))
+		if (r->family != AF_INET || r->table != RT_TABLE_MAIN ||
+		    !in_prefix(dst, r->dst.v4, r->dst_len))
 			continue;
 		if (r->type == RTN_UNICAST && (!f || !f->up))
 			continue;
