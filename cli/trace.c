@@ -723,7 +723,7 @@ static int run_trace(struct args *a, int nrest, char **rest)
 		ret = fail();
 		goto out;
 	}
-	if (r->sum && (r->n > 1 || a->o.summary))
+	if (r->sum && (r->n > 1 || a->o.summary || a->packets || a->pcap))
 		trace_summary_print(stdout, r->sum, a->o.json);
 	if (uipt_eval_save(r->ev) < 0) {
 		ret = fail();

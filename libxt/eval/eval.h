@@ -112,8 +112,8 @@ struct uipt_route_result {
 };
 
 /* For a packet that arrived on an interface (ip_route_input). */
-void uipt_route_input(const struct uipt_host *h, struct in_addr dst,
-		      struct uipt_route_result *r);
+void uipt_route_input(const struct uipt_host *h, const char *in, struct in_addr src,
+		      struct in_addr dst, struct uipt_route_result *r);
 /* For a packet this host sends (ip_route_output). */
 void uipt_route_output(const struct uipt_host *h, struct in_addr dst,
 		       struct uipt_route_result *r);

@@ -395,7 +395,12 @@ static void input_path(struct uipt_eval *ev, struct xt_pkt *pkt,
 		return routing_drop(ev, "bad IP header checksum (ip_rcv)");
 	if (!run_hook(ev, pkt, NF_INET_PRE_ROUTING))
 		return;
-	uipt_route_input(ev->host, dst_of(pkt), &rt);
+	{
+		struct in_addr src;
+
+		memcpy(&src, pkt->data + 12, 4);
+		uipt_route_input(ev->host, pkt->in, src, dst_of(pkt), &rt);
+	}
 	route_note(ev, &rt);
 	if (rt.kind == UIPT_ROUTE_UNREACHABLE)
 		return routing_drop(ev, rt.why);

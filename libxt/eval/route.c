@@ -176,13 +176,32 @@ static void from_fib(const struct uipt_host *h, struct in_addr dst,
 		snprintf(r->why, sizeof(r->why), "dev %s", r->out);
 }
 
-void uipt_route_input(const struct uipt_host *h, struct in_addr dst,
-		      struct uipt_route_result *r)
+/* Addresses no packet from the wire may carry (ip_route_input_slow's
+ * martians): loopback anywhere but lo, multicast or broadcast sources. */
+static const char *martian(const struct uipt_host *h, const char *in,
+			   struct in_addr src, struct in_addr dst)
 {
+	const struct uipt_host_iface *f = uipt_host_iface(h, in);
+	bool on_lo = f && f->loopback;
+
+	if (is_multicast(src) || src.s_addr == INADDR_BROADCAST)
+		return "martian source";
+	if (!on_lo && is_loopback_net(src))
+		return "martian source";
+	if (!dst.s_addr || (!on_lo && is_loopback_net(dst)))
+		return "martian destination";
+	return NULL;
+}
+
+void uipt_route_input(const struct uipt_host *h, const char *in, struct in_addr src,
+		      struct in_addr dst, struct uipt_route_result *r)
+{
+	const char *m;
+
 	memset(r, 0, sizeof(*r));
-	if (!dst.s_addr || (is_loopback_net(dst) && !local_owner(h, dst, NULL))) {
+	if ((m = martian(h, in, src, dst))) {
 		r->kind = UIPT_ROUTE_UNREACHABLE;
-		snprintf(r->why, sizeof(r->why), "martian destination");
+		snprintf(r->why, sizeof(r->why), "%s", m);
 		return;
 	}
 	if (local_delivery(h, dst, r))
