@@ -22,6 +22,7 @@
 #include "../libxt/registry.h"
 #include "../libxt/store.h"
 #include "../libxt/eval/ct.h"
+#include "../libxt/eval/evstate.h"
 #include "../libxt/eval/pcap.h"
 #include "applets.h"
 #include "trace.h"
@@ -51,7 +52,8 @@ static void usage(FILE *f)
 	      "  --summary          verdict counts and hits per rule at the end\n"
 	      "  --dry-run          keep no counters, connections or state\n"
 	      "  --assume-match     matches without a kernel half here count as matching\n"
-	      "  --host             print the host model;  --host-import  read it from this system\n", f);
+	      "  --host             print the host model;  --host-import  read it from this system\n"
+	      "  --conntrack        print the evaluator's conntrack table as conntrack -L does\n", f);
 }
 
 /* ---- packet options ---- */
@@ -579,7 +581,7 @@ static int run_packets_file(struct run *r, const char *path)
 struct args {
 	struct trace_opts o;
 	const char *packets, *pcap, *filter, *iface, *macmap;
-	bool host, host_import;
+	bool host, host_import, conntrack;
 	bool assume_match;
 	int first_packet_arg;
 };
@@ -595,6 +597,7 @@ static int run_opt(struct args *a, int argc, char **argv, int i)
 	else if (!strcmp(o, "--dry-run")) a->o.dry_run = true;
 	else if (!strcmp(o, "--host")) a->host = true;
 	else if (!strcmp(o, "--host-import")) a->host_import = true;
+	else if (!strcmp(o, "--conntrack")) a->conntrack = true;
 	else if (!strcmp(o, "--assume-match")) a->assume_match = true;
 	else if (!strcmp(o, "--packets")) slot = &a->packets;
 	else if (!strcmp(o, "--pcap")) slot = &a->pcap;
@@ -650,6 +653,28 @@ static int show_host(struct args *a)
 	}
 	uipt_host_write(stdout, h);
 	uipt_host_free(h);
+	return 0;
+}
+
+static int print_conn(const struct uipt_conn *c, uint64_t now, void *data)
+{
+	struct uipt_ev_conn e = { .c = *c };
+	char line[256];
+
+	(void)data;
+	uipt_ct_format(&e, now, line, sizeof(line));
+	puts(line);
+	return 0;
+}
+
+/* The evaluator's conntrack table, as conntrack -L prints it. */
+static int show_conntrack(void)
+{
+	int n = uipt_evstate_foreach_conn(print_conn, NULL);
+
+	if (n < 0)
+		return -1;
+	fprintf(stderr, "conntrack v1.4.8 (conntrack-tools): %d flow entries have been shown.\n", n);
 	return 0;
 }
 
@@ -758,6 +783,8 @@ int trace_main(int argc, char **argv)
 		ret = fail();
 	else if (a.host || a.host_import)
 		ret = show_host(&a) < 0 ? fail() : 0;
+	else if (a.conntrack)
+		ret = show_conntrack() < 0 ? fail() : 0;
 	else
 		ret = run_trace(&a, nrest, rest);
 	free(rest);

@@ -94,6 +94,20 @@ static void text_verdict(FILE *f, const struct uipt_result *r)
 	fputc('\n', f);
 }
 
+/* The packet as it came: only its headers were kept, enough for this. */
+static void orig_pkt(const struct uipt_result *r, const struct trace_item *it,
+		     struct xt_pkt *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->data = (uint8_t *)r->orig;
+	o->len = r->orig_len;
+	o->thoff = (r->orig[0] & 0xf) * 4u;
+	o->fragoff = (uint16_t)((r->orig[6] << 8 | r->orig[7]) & 0x1fff);
+	o->l4proto = r->orig[9];
+	o->mark = it->spec.mark;
+	snprintf(o->in, sizeof(o->in), "%s", r->orig_in);
+}
+
 void trace_print_text(FILE *f, unsigned int n, const struct trace_item *it,
 		      const struct uipt_result *r)
 {
@@ -102,15 +116,9 @@ void trace_print_text(FILE *f, unsigned int n, const struct trace_item *it,
 		fprintf(f, " (%s)", it->where);
 	fputs(": ", f);
 	{
-		struct xt_pkt o = { 0 };
+		struct xt_pkt o;
 
-		/* Only the headers were kept: enough for the description. */
-		o.data = (uint8_t *)r->orig;
-		o.len = r->orig_len;
-		o.thoff = (r->orig[0] & 0xf) * 4u;
-		o.fragoff = (uint16_t)((r->orig[6] << 8 | r->orig[7]) & 0x1fff);
-		o.l4proto = r->orig[9];
-		o.mark = it->spec.mark;
+		orig_pkt(r, it, &o);
 		if (it->spec.local)
 			fputs("OUTPUT ", f);
 		else
@@ -191,8 +199,11 @@ static void json_packet(FILE *f, const struct xt_pkt *p)
 	if (!p->fragoff && (p->l4proto == IPPROTO_TCP || p->l4proto == IPPROTO_UDP) &&
 	    p->len >= p->thoff + 4)
 		fprintf(f, ",\"sport\":%u,\"dport\":%u", l4[0] << 8 | l4[1], l4[2] << 8 | l4[3]);
-	if (!p->fragoff && p->l4proto == IPPROTO_TCP && p->len >= p->thoff + 14)
-		fprintf(f, ",\"flags\":%u", l4[13]);
+	if (!p->fragoff && p->l4proto == IPPROTO_TCP && p->len >= p->thoff + 16)
+		fprintf(f, ",\"flags\":%u,\"seq\":%u,\"ack\":%u,\"window\":%u", l4[13],
+			(unsigned)l4[4] << 24 | l4[5] << 16 | l4[6] << 8 | l4[7],
+			(unsigned)l4[8] << 24 | l4[9] << 16 | l4[10] << 8 | l4[11],
+			l4[14] << 8 | l4[15]);
 	if (!p->fragoff && p->l4proto == IPPROTO_ICMP && p->len >= p->thoff + 2)
 		fprintf(f, ",\"icmp_type\":%u,\"icmp_code\":%u", l4[0], l4[1]);
 	fputc('}', f);
@@ -231,7 +242,14 @@ void trace_print_json(FILE *f, unsigned int n, const struct trace_item *it,
 			fputc(',', f);
 		json_str(f, r->replies[i].text);
 	}
-	fputs("],\"final\":", f);
+	fputs("],\"orig\":", f);
+	{
+		struct xt_pkt o;
+
+		orig_pkt(r, it, &o);
+		json_packet(f, &o);
+	}
+	fputs(",\"final\":", f);
 	json_packet(f, &r->final_pkt);
 	fputs("}\n", f);
 }
