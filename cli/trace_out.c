@@ -134,6 +134,19 @@ void trace_print_text(FILE *f, unsigned int n, const struct trace_item *it,
 		describe(f, &r->final_pkt);
 		fputc('\n', f);
 	}
+	for (unsigned int i = 0; i < r->nreplies; i++) {
+		const struct uipt_reply *rep = &r->replies[i];
+		struct xt_pkt g = { 0 };
+
+		fprintf(f, "  generated: %s: %s", rep->text, rep->verdict ? rep->verdict : "-");
+		if (rep->verdict && !strcmp(rep->verdict, "ACCEPT") &&
+		    !uipt_pkt_parse(&g, (uint8_t *)rep->bytes, rep->len)) {
+			fprintf(f, rep->delivered_local ? " (delivered locally) " : " (sent via %s) ",
+				rep->out);
+			uipt_pkt_describe(f, &g);
+		}
+		fputc('\n', f);
+	}
 	if (r->ctline[0])
 		fprintf(f, "  conntrack: %s\n", r->ctline);
 }
@@ -238,9 +251,20 @@ void trace_print_json(FILE *f, unsigned int n, const struct trace_item *it,
 	}
 	fputs("],\"replies\":[", f);
 	for (unsigned int i = 0; i < r->nreplies; i++) {
-		if (i)
-			fputc(',', f);
-		json_str(f, r->replies[i].text);
+		const struct uipt_reply *rep = &r->replies[i];
+		struct xt_pkt g = { 0 };
+
+		fputs(i ? ",{\"text\":" : "{\"text\":", f);
+		json_str(f, rep->text);
+		fputs(",\"verdict\":", f);
+		json_str(f, rep->verdict ? rep->verdict : "");
+		fprintf(f, ",\"local\":%s", rep->delivered_local ? "true" : "false");
+		if (!uipt_pkt_parse(&g, (uint8_t *)rep->bytes, rep->len)) {
+			snprintf(g.out, sizeof(g.out), "%s", rep->out);
+			fputs(",\"packet\":", f);
+			json_packet(f, &g);
+		}
+		fputc('}', f);
 	}
 	fputs("],\"orig\":", f);
 	{

@@ -450,7 +450,10 @@ bool uipt_ct_in(struct uipt_eval *ev, struct xt_pkt *pkt)
 
 void uipt_ct_confirm(struct uipt_eval *ev, struct xt_pkt *pkt)
 {
-	if (!pkt->ct || !ev->cur || !ev->cur_new || ev->cur->confirmed)
+	/* Only a packet of the original direction confirms (a reset
+	 * attached to a new entry does not). */
+	if (!pkt->ct || !ev->cur || !ev->cur_new || ev->cur->confirmed ||
+	    pkt->ctinfo >= UIPT_CT_ESTABLISHED_REPLY)
 		return;
 	uipt_ct_insert(ev->ct, ev->cur);
 	ev->cur_new = false;

@@ -138,10 +138,21 @@ struct uipt_step {
 	char what[256];		/* what it did: verdict, jump, note text */
 };
 
-/* The reply a REJECT (or the kernel) would send. */
+/* The reply a REJECT (or the kernel) would send, and what became of it
+ * on its own way out through OUTPUT and POSTROUTING. */
 struct uipt_reply {
 	int icmp_type, icmp_code;	/* icmp_type < 0: TCP reset */
 	char text[160];
+	bool from_local;		/* about a packet addressed here */
+	uint8_t quote[576];		/* the packet it answers, as it was then */
+	unsigned int quote_len;
+	enum uipt_ctinfo ctinfo;	/* of the packet it answers */
+	bool tracked;
+	const char *verdict;		/* of the generated packet */
+	bool delivered_local;
+	char out[IFNAMSIZ];
+	uint8_t bytes[600];		/* the generated packet as it leaves */
+	unsigned int len;
 };
 
 enum uipt_fate {
@@ -166,6 +177,7 @@ struct uipt_result {
 	char ctline[256];		/* the entry afterwards */
 	struct uipt_reply replies[4];
 	unsigned int nreplies;
+	bool rejected;			/* a REJECT target dropped it */
 	uint8_t orig[128];		/* headers of the packet as it came */
 	unsigned int orig_len;
 	char orig_in[IFNAMSIZ];
@@ -260,6 +272,14 @@ int uipt_eval_open(struct uipt_eval **out, bool dry_run);
 /* Saves counters, conntrack and extension state unless dry-run. */
 int uipt_eval_save(struct uipt_eval *ev);
 void uipt_eval_close(struct uipt_eval *ev);
+
+/* The way out for a packet this host sends: routing, OUTPUT,
+ * POSTROUTING, and through lo back in if it is for this host. */
+void uipt_hooks_output(struct uipt_eval *ev, struct xt_pkt *pkt);
+/* Generated packets (reply.c): recorded while the packet is walked, sent
+ * once its own way ended. */
+void uipt_reply_record(struct uipt_eval *ev, struct xt_pkt *pkt, int type, int code);
+void uipt_reply_send_all(struct uipt_eval *ev, const struct xt_pkt *orig);
 
 /* Runs one packet; data holds len bytes of an IPv4 packet. */
 int uipt_eval_packet(struct uipt_eval *ev, const struct uipt_pktspec *meta,

@@ -89,22 +89,11 @@ static struct uipt_eval *ev_of(const struct xt_pkt *pkt)
 
 static void op_reject(struct xt_pkt *pkt, int type, int code)
 {
-	struct uipt_result *r = ev_of(pkt)->res;
-	struct uipt_reply *rep;
-	char src[INET_ADDRSTRLEN];
+	struct uipt_eval *ev = ev_of(pkt);
 
-	if (!r || r->nreplies >= sizeof(r->replies) / sizeof(r->replies[0]))
-		return;
-	rep = &r->replies[r->nreplies++];
-	rep->icmp_type = type;
-	rep->icmp_code = code;
-	inet_ntop(AF_INET, pkt->data + 12, src, sizeof(src));
-	if (type < 0)
-		snprintf(rep->text, sizeof(rep->text), "TCP reset to %s", src);
-	else
-		snprintf(rep->text, sizeof(rep->text), "ICMP type %d code %d to %s",
-			 type, code, src);
-	uipt_result_note(r, (int)pkt->hook, "reject", "would send %s", rep->text);
+	if (ev->res)
+		ev->res->rejected = true;
+	uipt_reply_record(ev, pkt, type, code);
 }
 
 static void op_log(struct xt_pkt *pkt, const char *line)
@@ -293,7 +282,7 @@ static bool run_hook(struct uipt_eval *ev, struct xt_pkt *pkt, unsigned int hook
 			break;
 		default:
 			r->fate = UIPT_FATE_DROP;
-			r->verdict = r->nreplies ? "REJECT" : "DROP";
+			r->verdict = r->rejected ? "REJECT" : "DROP";
 		}
 		return false;
 	}
@@ -343,6 +332,7 @@ static bool forward(struct uipt_eval *ev, struct xt_pkt *pkt,
 	uint8_t *ip = pkt->data;
 
 	if (ip[8] <= 1) {
+		uipt_reply_record(ev, pkt, 11, 0);
 		routing_drop(ev, "TTL exceeded in forwarding (ICMP time-exceeded sent)");
 		return false;
 	}
@@ -432,7 +422,7 @@ static bool output_hooks(struct uipt_eval *ev, struct xt_pkt *pkt,
 	return run_hook(ev, pkt, NF_INET_POST_ROUTING);
 }
 
-static void output_path(struct uipt_eval *ev, struct xt_pkt *pkt)
+void uipt_hooks_output(struct uipt_eval *ev, struct xt_pkt *pkt)
 {
 	struct uipt_route_result rt;
 
@@ -527,9 +517,10 @@ int uipt_eval_packet(struct uipt_eval *ev, const struct uipt_pktspec *meta,
 	ev->res = res;
 	ev->cur = NULL;
 	if (meta->local)
-		output_path(ev, pkt);
+		uipt_hooks_output(ev, pkt);
 	else
 		input_path(ev, pkt, meta);
+	uipt_reply_send_all(ev, pkt);
 	finish(ev, pkt, res);
 	ev->res = NULL;
 	return 0;
