@@ -166,6 +166,12 @@ static void setup(struct uipt_eval *ev, struct uipt_ev_conn *c,
 
 	uipt_tuple_invert(&curr, &c->c.tuple[UIPT_DIR_REPLY]);
 	unique_tuple(ev, &fresh, &curr, r, m, c);
+	if (*key_of(&fresh, m) != *key_of(&curr, m) &&
+	    !((r->flags & NF_NAT_RANGE_PROTO_SPECIFIED) && r->min_proto.all == r->max_proto.all))
+		uipt_result_note(ev->res, -1, "nat",
+				 "%s port %u taken: moved to %u (the kernel picks one at random)",
+				 m == MANIP_SRC ? "source" : "destination",
+				 ntohs(*key_of(&curr, m)), ntohs(*key_of(&fresh, m)));
 	if (!uipt_tuple_equal(&fresh, &curr)) {
 		uipt_tuple_invert(&c->c.tuple[UIPT_DIR_REPLY], &fresh);
 		c->c.status |= m == MANIP_SRC ? IPS_SRC_NAT : IPS_DST_NAT;
@@ -327,11 +333,6 @@ static void icmp_reply_translation(struct uipt_ev_conn *c, struct xt_pkt *pkt,
 	uipt_tuple_invert(&target, &c->c.tuple[!dir]);
 	target.l4proto = IPPROTO_ICMP;
 	manip_pkt(pkt->data, pkt->thoff, &target, m);
-}
-
-static const char *manip_name(enum manip m)
-{
-	return m == MANIP_SRC ? "source" : "destination";
 }
 
 unsigned int uipt_nat_hook(struct uipt_eval *ev, struct xt_pkt *pkt)

@@ -188,6 +188,9 @@ static const char *martian(const struct uipt_host *h, const char *in,
 		return "martian source";
 	if (!on_lo && is_loopback_net(src))
 		return "martian source";
+	/* fib_validate_source: our own address from the wire (accept_local=0). */
+	if (!on_lo && local_owner(h, src, NULL))
+		return "martian source (a local address)";
 	if (!dst.s_addr || (!on_lo && is_loopback_net(dst)))
 		return "martian destination";
 	return NULL;
