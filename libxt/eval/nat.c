@@ -358,13 +358,8 @@ unsigned int uipt_nat_hook(struct uipt_eval *ev, struct xt_pkt *pkt)
 		v = nat ? uipt_do_table(nat, pkt, ev->res) : NF_ACCEPT;
 		if (v != NF_ACCEPT)
 			return v;
-		if (!initialized(pkt->ct, m)) {
+		if (!initialized(pkt->ct, m))
 			null_binding(ev, c, m);
-			if (c->c.status & (m == MANIP_SRC ? IPS_SRC_NAT : IPS_DST_NAT))
-				uipt_result_note(ev->res, (int)pkt->hook, "nat",
-						 "null %s binding moved a clashing port",
-						 manip_name(m));
-		}
 		break;
 	default:
 		break;
