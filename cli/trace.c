@@ -468,6 +468,9 @@ static void report(struct run *r, const struct trace_item *it)
 	else if (!r->o.quiet)
 		trace_print_text(stdout, r->n, it, &r->res);
 	judge(r, it);
+	/* Lines from a pipe are answered as they come. */
+	if (!r->o.quiet)
+		fflush(stdout);
 }
 
 /* A packet described by options: build its bytes and run it. */
@@ -582,6 +585,7 @@ struct args {
 	struct trace_opts o;
 	const char *packets, *pcap, *filter, *iface, *macmap;
 	bool host, host_import, conntrack;
+	uint64_t time_ns;		/* --conntrack --time */
 	bool assume_match;
 	int first_packet_arg;
 };
@@ -613,6 +617,14 @@ static int run_opt(struct args *a, int argc, char **argv, int i)
 	return 2;
 }
 
+static bool has_word(int argc, char **argv, const char *w)
+{
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], w))
+			return true;
+	return false;
+}
+
 /* Run options come out; what is left describes a packet. */
 static int split_args(struct args *a, int argc, char **argv, char **rest, int *nrest)
 {
@@ -623,6 +635,11 @@ static int split_args(struct args *a, int argc, char **argv, char **rest, int *n
 		if (!strcmp(argv[i], "--expect") && i + 1 < argc) {
 			if (parse_expect("command line", argv[i + 1], &a->o.expect) < 0)
 				return -1;
+			i += 2;
+			continue;
+		}
+		if (!strcmp(argv[i], "--time") && i + 1 < argc && has_word(argc, argv, "--conntrack")) {
+			a->time_ns = (uint64_t)(strtod(argv[i + 1], NULL) * 1e9);
 			i += 2;
 			continue;
 		}
@@ -668,9 +685,9 @@ static int print_conn(const struct uipt_conn *c, uint64_t now, void *data)
 }
 
 /* The evaluator's conntrack table, as conntrack -L prints it. */
-static int show_conntrack(void)
+static int show_conntrack(uint64_t at)
 {
-	int n = uipt_evstate_foreach_conn(print_conn, NULL);
+	int n = uipt_evstate_foreach_conn(at, print_conn, NULL);
 
 	if (n < 0)
 		return -1;
@@ -784,7 +801,7 @@ int trace_main(int argc, char **argv)
 	else if (a.host || a.host_import)
 		ret = show_host(&a) < 0 ? fail() : 0;
 	else if (a.conntrack)
-		ret = show_conntrack() < 0 ? fail() : 0;
+		ret = show_conntrack(a.time_ns) < 0 ? fail() : 0;
 	else
 		ret = run_trace(&a, nrest, rest);
 	free(rest);

@@ -271,8 +271,9 @@ int uipt_evstate_save(struct uipt_eval *ev)
 	return ret;
 }
 
-int uipt_evstate_foreach_conn(int (*cb)(const struct uipt_conn *c, uint64_t now,
-					void *data), void *data)
+int uipt_evstate_foreach_conn(uint64_t at_least_ns,
+			      int (*cb)(const struct uipt_conn *c, uint64_t now, void *data),
+			      void *data)
 {
 	char path[PATH_MAX], *buf = NULL;
 	struct ev_header h;
@@ -288,6 +289,8 @@ int uipt_evstate_foreach_conn(int (*cb)(const struct uipt_conn *c, uint64_t now,
 		free(buf);
 		return -1;
 	}
+	if (at_least_ns > h.clock_ns)
+		h.clock_ns = at_least_ns;
 	for (uint32_t i = 0; i < h.nconns; i++) {
 		struct ev_conn_rec r;
 

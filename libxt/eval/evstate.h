@@ -22,10 +22,12 @@ int uipt_evstate_save(struct uipt_eval *ev);
 /*
  * For uconntrack's evaluator source: calls cb for every entry of the
  * evaluator's conntrack table that is alive at the packet clock `now`
- * (entries hold their expiry on that clock).  Returns the number of
+ * (entries hold their expiry on that clock), or at at_least_ns if that is
+ * later (a listing "now" on a clock moved on).  Returns the number of
  * entries, or -1 with an error recorded; a positive return of cb stops.
  */
-int uipt_evstate_foreach_conn(int (*cb)(const struct uipt_conn *c, uint64_t now,
-					void *data), void *data);
+int uipt_evstate_foreach_conn(uint64_t at_least_ns,
+			      int (*cb)(const struct uipt_conn *c, uint64_t now, void *data),
+			      void *data);
 
 #endif

@@ -265,19 +265,35 @@ def strip_ports(pkts):
     return [{k: v for k, v in p.items() if k not in ('sport', 'dport')} for p in pkts]
 
 
-def trace_all(u, packets):
-    """Every packet through uiptables-trace in one run, in order."""
-    r = u.run(['uiptables-trace', '--json', '--packets', '-'], input='\n'.join(packets) + '\n')
-    if r.returncode not in (0, 1):
-        raise RuntimeError('uiptables-trace: ' + r.stderr.strip())
-    out = [json.loads(l) for l in r.stdout.splitlines() if l.startswith('{"packet"')]
-    if len(out) != len(packets):
-        raise RuntimeError('uiptables-trace gave %d results for %d packets' % (len(out), len(packets)))
-    return out
+class Tracer:
+    """One uiptables-trace reading packet lines from a pipe, each stamped
+    with the time it is sent, so both conntrack clocks run alike."""
+    def __init__(self, u):
+        self.p = subprocess.Popen([os.path.join(u.bin, 'uiptables-trace'), '--json',
+                                   '--packets', '-'], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, text=True, env=u.env)
+        self.t0 = time.monotonic()
+
+    def now(self):
+        return time.monotonic() - self.t0
+
+    def trace(self, line):
+        self.p.stdin.write('%s --time %.6f\n' % (line, self.now()))
+        self.p.stdin.flush()
+        out = self.p.stdout.readline()
+        if not out.startswith('{"packet"'):
+            raise RuntimeError('uiptables-trace: ' + out + self.p.stdout.read())
+        return json.loads(out)
+
+    def close(self):
+        self.p.stdin.close()
+        self.p.stdout.read()
+        return self.p.wait()
 
 
-def compare_packet(n, line, res, topo, agents, state, mism):
+def compare_packet(n, line, tracer, topo, agents, state, mism):
     words = line.split()
+    res = tracer.trace(line)
     ifname = words[words.index('-i') + 1]
     o = res['orig']
     frame = icmp_frame(words, o, ifname) if o['proto'] == 1 else frame_of(o, ifname)
@@ -436,18 +452,21 @@ def main():
         time.sleep(0.2)
         for ag in agents.values():
             ag.recv()
-        results = trace_all(u, packets)
         state = {'counters': counters(topo)}
-        for n, (line, res) in enumerate(zip(packets, results), 1):
-            compare_packet(n, line, res, topo, agents, state, mism)
+        tracer = Tracer(u)
+        for n, line in enumerate(packets, 1):
+            compare_packet(n, line, tracer, topo, agents, state, mism)
+        end = tracer.now()
+        tracer.close()
         if not a.no_conntrack_compare:
             kl = topo.ex('FW', 'conntrack -L', check=False).splitlines()
-            ul = u.run(['uiptables-trace', '--conntrack']).stdout.splitlines()
+            ul = u.run(['uiptables-trace', '--conntrack', '--time', '%.6f' % end]).stdout.splitlines()
             k, us = norm_ct(kl), norm_ct(ul)
-            remapped = any(random_port(r) for r in results)
+            remapped = bool(state.get('random'))
             if k != us and (norm_ct(kl, False) != norm_ct(ul, False) or not remapped):
-                mism.append('conntrack tables differ:\n  kernel:    %s\n  uiptables: %s'
-                            % ('\n             '.join(k), '\n             '.join(us)))
+                mism.append('conntrack tables differ:\n  only kernel:    %s\n  only uiptables: %s'
+                            % ('\n                  '.join(sorted(set(k) - set(us))),
+                               '\n                  '.join(sorted(set(us) - set(k)))))
     finally:
         for ag in agents.values():
             ag.close()
