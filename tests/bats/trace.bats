@@ -334,3 +334,27 @@ H
 	run uiptables-trace -q --pcap "$BATS_TEST_TMPDIR/c.pcap" --mac-map "$BATS_TEST_TMPDIR/map"
 	assert_success
 }
+
+@test "host model: --host-import reads a namespace over rtnetlink" {
+	[ "$(id -u)" = 0 ] || skip "needs root for a network namespace"
+	ns="uiptk_hi$$"
+	ip netns add "$ns" 2>/dev/null || skip "cannot create network namespaces"
+	ip -n "$ns" link add v0 address 02:00:00:00:0c:01 type veth peer name v1
+	ip -n "$ns" link set lo up
+	ip -n "$ns" link set v0 up
+	ip -n "$ns" link set v1 up
+	ip -n "$ns" addr add 192.0.2.5/24 dev v0
+	ip -n "$ns" route add 198.51.100.0/24 via 192.0.2.1 dev v0
+	ip -n "$ns" route add blackhole 203.0.113.0/24
+	run ip netns exec "$ns" uiptables-trace --host-import
+	ip netns del "$ns"
+	assert_success
+	assert_output --partial "iface v0 mac 02:00:00:00:0c:01"
+	assert_output --partial "addr v0 192.0.2.5/24"
+	assert_output --partial "route 198.51.100.0/24 via 192.0.2.1 dev v0"
+	assert_output --partial "route blackhole 203.0.113.0/24"
+	run uiptables-trace --host
+	assert_output --partial "addr v0 192.0.2.5/24"
+	run uiptables-trace -i v1 -s 192.0.2.9 -d 198.51.100.3
+	assert_output --partial "forward: via 192.0.2.1 dev v0"
+}
