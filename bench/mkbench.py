@@ -5,9 +5,10 @@
         flow is a handshake, data both ways and a teardown (most packets in
         established flows), with some UDP and ICMP; `walk` makes every packet
         a fresh one from an unmatched port, so it walks every rule.
-  mkbench.py rules N              an iptables-save ruleset of about N rules:
+  mkbench.py rules N [flat]       an iptables-save ruleset of about N rules:
         established traffic accepted first, then per-host rules in user
-        chains, as generated firewalls look."""
+        chains, as generated firewalls look; `flat`: N rules in FORWARD
+        that no walk packet matches."""
 import random, struct, sys
 
 def csum(b):
@@ -79,6 +80,15 @@ def pcap(path, n, walk):
             f.write(struct.pack('<IIII', 1000 + t // 100000, (t % 100000) * 10, len(fr), len(fr)) + fr)
             t += 1
 
+def flat(n):
+    """n rules in FORWARD none of the walk packets match: each is checked."""
+    rng = random.Random(3)
+    out = ['*filter', ':INPUT ACCEPT [0:0]', ':FORWARD DROP [0:0]', ':OUTPUT ACCEPT [0:0]']
+    for _ in range(n):
+        out.append('-A FORWARD -s 192.0.2.%d -p tcp -m tcp --dport %d -j ACCEPT'
+                   % (rng.randint(1, 254), rng.randint(1, 65535)))
+    print('\n'.join(out + ['COMMIT']))
+
 def rules(n):
     rng = random.Random(2)
     out = ['*filter', ':INPUT ACCEPT [0:0]', ':FORWARD DROP [0:0]', ':OUTPUT ACCEPT [0:0]']
@@ -101,5 +111,7 @@ def rules(n):
 if __name__ == '__main__':
     if sys.argv[1] == 'pcap':
         pcap(sys.argv[2], int(sys.argv[3]), len(sys.argv) > 4 and sys.argv[4] == 'walk')
+    elif len(sys.argv) > 3 and sys.argv[3] == 'flat':
+        flat(int(sys.argv[2]))
     else:
         rules(int(sys.argv[2]))

@@ -17,11 +17,11 @@ trap 'rm -rf "$T"' EXIT
 python3 "$HERE/mkbench.py" pcap "$T/flows.pcap" "$N"
 python3 "$HERE/mkbench.py" pcap "$T/walk.pcap" $((N / 10)) walk
 
-run() {	# rules pcap -> seconds
+run() {	# rules pcap [flat] -> seconds
 	UIPTABLES_STATE="$T/state.$1"
 	export UIPTABLES_STATE
 	rm -rf "$UIPTABLES_STATE"
-	python3 "$HERE/mkbench.py" rules "$1" | "$B/uiptables-restore"
+	python3 "$HERE/mkbench.py" rules "$1" $3 | "$B/uiptables-restore"
 	s=$(date +%s.%N)
 	"$B/uiptables-trace" -q --dry-run --pcap "$2" --mac-map "$T/map" > /dev/null
 	e=$(date +%s.%N)
@@ -34,7 +34,7 @@ for r in 100 1000 10000; do
 	t=$(run $r "$T/flows.pcap")
 	echo "$r rules: $t s, $(echo "$N $t" | awk '{ printf "%.0f", $1 / $2 }') packets/s"
 done
-w1=$(run 100 "$T/walk.pcap")
-w2=$(run 10000 "$T/walk.pcap")
+w1=$(run 100 "$T/walk.pcap" flat)
+w2=$(run 10000 "$T/walk.pcap" flat)
 echo "walk: 100 rules $w1 s, 10000 rules $w2 s for $((N / 10)) packets"
 echo "$w1 $w2 $N" | awk '{ printf "per-rule cost: %.1f ns\n", ($2 - $1) * 1e9 / ($3 / 10) / 9900 }'
