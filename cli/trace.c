@@ -441,6 +441,7 @@ struct run {
 	struct uipt_eval *ev;
 	struct trace_summary *sum;
 	struct uipt_result res;
+	struct trace_item item;
 	unsigned int n, failed;
 	uint8_t buf[UIPT_PKT_MAX];
 };
@@ -701,17 +702,24 @@ static int fail(void)
 	return 2;
 }
 
-static int trace_pcap_cb(void *data, const struct uipt_pktspec *meta, const char *where,
-		  const uint8_t *pkt, size_t len)
+static int trace_pcap_cb(void *data, const struct uipt_pktspec *meta, const char *path,
+			 unsigned long long num, const uint8_t *pkt, size_t len)
 {
 	struct run *r = data;
-	struct trace_item it = { .spec = *meta };
 
-	snprintf(it.where, sizeof(it.where), "%s", where);
 	r->n++;
 	if (uipt_eval_packet(r->ev, meta, pkt, len, &r->res) < 0)
-		return -1;
-	report(r, &it);
+		return xt_error(PARAMETER_PROBLEM, "%s: packet %llu: %s", path, num,
+				xt_error_msg());
+	/* The item is only read for output and --expect. */
+	if (r->o.quiet && !r->o.expect && r->sum) {
+		trace_summary_add(r->sum, &r->res);
+		return 0;
+	}
+	memcpy(&r->item.spec, meta, sizeof(*meta));
+	r->item.expect = NULL;
+	snprintf(r->item.where, sizeof(r->item.where), "%s packet %llu", path, num);
+	report(r, &r->item);
 	return 0;
 }
 
@@ -758,6 +766,7 @@ static int run_trace(struct args *a, int nrest, char **rest)
 		goto out;
 	}
 	r->ev->assume_unknown_match = a->assume_match;
+	r->res.quiet = a->o.quiet;
 	if (a->o.summary || a->packets || a->pcap)
 		r->sum = trace_summary_new();
 	ret = run_all(r, a, nrest, rest);

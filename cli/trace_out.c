@@ -294,6 +294,8 @@ struct trace_summary {
 	unsigned int nverdicts;
 	struct hit *hits;
 	size_t nhits, cap;
+	/* Index of the hits by chain and rule: open addressing, 0 = free. */
+	size_t *slots, nslots;
 };
 
 struct trace_summary *trace_summary_new(void)
@@ -307,8 +309,10 @@ struct trace_summary *trace_summary_new(void)
 
 void trace_summary_free(struct trace_summary *s)
 {
-	if (s)
+	if (s) {
 		free(s->hits);
+		free(s->slots);
+	}
 	free(s);
 }
 
@@ -325,17 +329,48 @@ static void count_verdict(struct trace_summary *s, const char *v)
 	}
 }
 
+/* Chain names are the model's, one pointer per chain: they key the hits. */
+static size_t hit_hash(const char *chain, unsigned int num, int kind, size_t n)
+{
+	uint64_t h = (uint64_t)(uintptr_t)chain * 0x9e3779b97f4a7c15ull;
+
+	h ^= ((uint64_t)num << 3 | (uint64_t)kind) * 0xc4ceb9fe1a85ec53ull;
+	return (size_t)(h ^ h >> 29) & (n - 1);
+}
+
+static bool same_hit(const struct hit *h, const struct uipt_step *st)
+{
+	return h->chain == st->chain && h->num == st->num && h->kind == st->kind;
+}
+
+static void reindex(struct trace_summary *s)
+{
+	free(s->slots);
+	s->nslots = s->nslots ? s->nslots * 2 : 256;
+	s->slots = calloc(s->nslots, sizeof(*s->slots));
+	if (!s->slots)
+		abort();
+	for (size_t i = 0; i < s->nhits; i++) {
+		size_t k = hit_hash(s->hits[i].chain, s->hits[i].num, s->hits[i].kind, s->nslots);
+
+		while (s->slots[k])
+			k = (k + 1) & (s->nslots - 1);
+		s->slots[k] = i + 1;
+	}
+}
+
 static void count_hit(struct trace_summary *s, const struct uipt_step *st)
 {
-	for (size_t i = 0; i < s->nhits; i++) {
-		struct hit *h = &s->hits[i];
+	size_t k;
 
-		if (h->num == st->num && h->kind == st->kind && !strcmp(h->table, st->table) &&
-		    !strcmp(h->chain, st->chain)) {
-			h->count++;
+	if (2 * (s->nhits + 1) > s->nslots)
+		reindex(s);
+	k = hit_hash(st->chain, st->num, st->kind, s->nslots);
+	for (; s->slots[k]; k = (k + 1) & (s->nslots - 1))
+		if (same_hit(&s->hits[s->slots[k] - 1], st)) {
+			s->hits[s->slots[k] - 1].count++;
 			return;
 		}
-	}
 	if (s->nhits == s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 64;
 		s->hits = realloc(s->hits, s->cap * sizeof(*s->hits));
@@ -344,6 +379,7 @@ static void count_hit(struct trace_summary *s, const struct uipt_step *st)
 	}
 	s->hits[s->nhits++] = (struct hit){ st->table, st->chain, st->num, st->kind,
 					    st->rule, 1 };
+	s->slots[k] = s->nhits;
 }
 
 void trace_summary_add(struct trace_summary *s, const struct uipt_result *r)
@@ -371,7 +407,10 @@ void trace_summary_print(FILE *f, const struct trace_summary *s, bool json)
 {
 	struct uipt_step st = { 0 };
 
-	qsort(s->hits, s->nhits, sizeof(*s->hits), hit_order);
+	qsort(s->hits, s->nhits, sizeof(*s->hits), hit_order);	/* index now stale */
+	free(s->slots);
+	s->slots = NULL;
+	s->nslots = 0;
 	if (json) {
 		fprintf(f, "{\"summary\":{\"packets\":%llu,\"verdicts\":{", s->packets);
 		for (unsigned int i = 0; i < s->nverdicts; i++)

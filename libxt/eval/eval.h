@@ -163,6 +163,8 @@ enum uipt_fate {
 };
 
 struct uipt_result {
+	/* Quiet: only verdicts and rule steps, no text (replays at speed). */
+	bool quiet;
 	struct uipt_step *steps;
 	unsigned int nsteps, cap;
 	enum uipt_fate fate;
@@ -173,7 +175,7 @@ struct uipt_result {
 	const char *drop_table;
 	char out[IFNAMSIZ];
 	bool delivered_local;
-	char ctstate[32];		/* as conntrack saw the packet */
+	const char *ctstate;		/* as conntrack saw the packet */
 	char ctline[256];		/* the entry afterwards */
 	struct uipt_reply replies[4];
 	unsigned int nreplies;

@@ -41,10 +41,15 @@ static void result_reset(struct uipt_result *r)
 {
 	struct uipt_step *steps = r->steps;
 	unsigned int cap = r->cap;
+	bool quiet = r->quiet;
 
-	memset(r, 0, offsetof(struct uipt_result, final));
+	/* Only what a packet sets: the replies are counted by nreplies. */
+	memset(r, 0, offsetof(struct uipt_result, replies));
+	r->nreplies = 0;
+	r->rejected = false;
 	r->steps = steps;
 	r->cap = cap;
+	r->quiet = quiet;
 	r->drop_hook = -2;
 }
 
@@ -70,7 +75,7 @@ void uipt_result_note(struct uipt_result *r, int hook, const char *topic,
 	struct uipt_step *s;
 	va_list ap;
 
-	if (!r)
+	if (!r || r->quiet)
 		return;
 	s = uipt_result_step(r, UIPT_STEP_NOTE);
 	s->hook = hook;
@@ -203,6 +208,9 @@ static void note_ct(struct uipt_eval *ev, struct xt_pkt *pkt)
 
 	if (!ev->res)
 		return;
+	ev->res->ctstate = uipt_ctinfo_name(pkt);
+	if (ev->res->quiet)
+		return;
 	if (pkt->ct && ev->cur) {
 		uipt_ct_format(ev->cur, pkt->now_ns, line, sizeof(line));
 		uipt_result_note(ev->res, (int)pkt->hook, "conntrack", "%s: %s",
@@ -210,7 +218,7 @@ static void note_ct(struct uipt_eval *ev, struct xt_pkt *pkt)
 	} else if (pkt->untracked) {
 		uipt_result_note(ev->res, (int)pkt->hook, "conntrack", "UNTRACKED");
 	}
-	snprintf(ev->res->ctstate, sizeof(ev->res->ctstate), "%s", uipt_ctinfo_name(pkt));
+	ev->res->ctstate = uipt_ctinfo_name(pkt);
 }
 
 static unsigned int station(struct uipt_eval *ev, struct xt_pkt *pkt,
@@ -479,11 +487,11 @@ static void finish(struct uipt_eval *ev, struct xt_pkt *pkt, struct uipt_result 
 		r->verdict = "ACCEPT";
 		r->fate = UIPT_FATE_ACCEPT;
 	}
-	if (!r->ctstate[0])
-		snprintf(r->ctstate, sizeof(r->ctstate), "%s",
-			 ev->ct_enabled ? uipt_ctinfo_name(pkt) : "-");
+	if (!r->ctstate)
+		r->ctstate = ev->ct_enabled ? uipt_ctinfo_name(pkt) : "-";
 	if (ev->cur) {
-		uipt_ct_format(ev->cur, pkt->now_ns, r->ctline, sizeof(r->ctline));
+		if (!r->quiet)
+			uipt_ct_format(ev->cur, pkt->now_ns, r->ctline, sizeof(r->ctline));
 		if (!ev->cur->confirmed && ev->cur_new)
 			free(ev->cur);	/* dropped before confirm: forgotten */
 	}

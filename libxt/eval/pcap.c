@@ -171,8 +171,12 @@ static int pick_iface(struct capture *c, struct uipt_pktspec *m)
 		i = c->o->iface;
 	else if (c->nmap && m->has_mac)
 		i = map_lookup(c, m->mac_src);
-	if (i)
-		snprintf(m->in, sizeof(m->in), "%s", i);
+	if (i) {
+		size_t n = strlen(i);
+
+		memcpy(m->in, i, n < sizeof(m->in) ? n + 1 : sizeof(m->in));
+		m->in[sizeof(m->in) - 1] = '\0';
+	}
 	if (!m->in[0])
 		return where_err(c, c->nmap ? "source MAC not in the --mac-map" :
 				 "which interface did it arrive on? give --iface or --mac-map");
@@ -183,7 +187,6 @@ static int one_packet(struct capture *c, const struct pcap_pkthdr *h, const uint
 		      uipt_pcap_cb cb, void *data)
 {
 	struct uipt_pktspec m;
-	char where[128];
 	size_t off = 0;
 	unsigned int tot;
 	int r;
@@ -209,8 +212,8 @@ static int one_packet(struct capture *c, const struct pcap_pkthdr *h, const uint
 	}
 	if (pick_iface(c, &m) < 0)
 		return -1;
-	snprintf(where, sizeof(where), "%s packet %llu", c->o->path, c->num);
-	return cb(data, &m, where, d + off, tot);
+	/* The callback formats "FILE packet N" only if it prints it. */
+	return cb(data, &m, c->o->path, c->num, d + off, tot);
 }
 
 static int open_capture(struct capture *c)

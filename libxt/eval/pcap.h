@@ -16,9 +16,10 @@ struct uipt_pcap_opts {
 	const char *macmap;		/* file of "MAC IFACE" lines */
 };
 
-/* Called for each selected IPv4 packet; where says "FILE packet N". */
+/* Called for each selected IPv4 packet, number num of file path. */
 typedef int (*uipt_pcap_cb)(void *data, const struct uipt_pktspec *meta,
-			    const char *where, const uint8_t *pkt, size_t len);
+			    const char *path, unsigned long long num,
+			    const uint8_t *pkt, size_t len);
 
 /* Returns 0, or -1 with an error naming the file and packet number. */
 int uipt_pcap_run(struct uipt_eval *ev, const struct uipt_pcap_opts *o,

@@ -322,7 +322,7 @@ static struct uipt_step *step(struct walk *w, const struct uipt_ev_entry *ent)
 	s->chain = ent->chain ? ent->chain->name : "";
 	s->num = ent->num;
 	s->rule = ent->rule;
-	return s;
+	return w->res->quiet ? NULL : s;	/* quiet: counted, not described */
 }
 
 static void say(struct uipt_step *s, const char *fmt, const char *arg)
