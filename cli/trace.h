@@ -26,7 +26,7 @@ struct trace_summary;
 
 struct trace_summary *trace_summary_new(void);
 void trace_summary_add(struct trace_summary *s, const struct uipt_result *r);
-void trace_summary_print(FILE *f, const struct trace_summary *s, bool json);
+void trace_summary_print(FILE *f, struct trace_summary *s, bool json);
 void trace_summary_free(struct trace_summary *s);
 
 void trace_print_text(FILE *f, unsigned int n, const struct trace_item *it,

@@ -403,7 +403,7 @@ static int hit_order(const void *a, const void *b)
 	return c;
 }
 
-void trace_summary_print(FILE *f, const struct trace_summary *s, bool json)
+void trace_summary_print(FILE *f, struct trace_summary *s, bool json)
 {
 	struct uipt_step st = { 0 };
 
