@@ -366,7 +366,7 @@ static int packet_opt(struct popt_ctx *c, int argc, char **argv)
 
 static void default_addresses(struct uipt_eval *ev, struct uipt_pktspec *s)
 {
-	struct uipt_route_result rt;
+	struct uipt_route_result rt = { 0 };
 
 	if (!s->has_dst)
 		inet_pton(AF_INET, s->local ? "203.0.113.2" : "203.0.113.2", &s->dst);

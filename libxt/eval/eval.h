@@ -108,6 +108,7 @@ struct uipt_route_result {
 	char out[IFNAMSIZ];
 	struct in_addr gateway, prefsrc;
 	bool broadcast;
+	bool want_why;			/* set by the caller: fill why */
 	char why[96];
 };
 

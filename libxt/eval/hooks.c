@@ -380,7 +380,7 @@ static uint8_t pkttype_of(const struct uipt_eval *ev, const struct uipt_pktspec 
 static void input_path(struct uipt_eval *ev, struct xt_pkt *pkt,
 		       const struct uipt_pktspec *m)
 {
-	struct uipt_route_result rt;
+	struct uipt_route_result rt = { .want_why = !ev->res->quiet };
 
 	snprintf(pkt->in, sizeof(pkt->in), "%s", m->in);
 	if (!uipt_host_iface(ev->host, m->in))
@@ -432,7 +432,7 @@ static bool output_hooks(struct uipt_eval *ev, struct xt_pkt *pkt,
 
 void uipt_hooks_output(struct uipt_eval *ev, struct xt_pkt *pkt)
 {
-	struct uipt_route_result rt;
+	struct uipt_route_result rt = { .want_why = !ev->res->quiet };
 
 	pkt->local = true;
 	pkt->in[0] = '\0';

@@ -90,7 +90,7 @@ static unsigned int build_icmp(struct uipt_eval *ev, const struct uipt_reply *re
 {
 	const uint8_t *q = rep->quote;
 	unsigned int len = 20 + 8 + rep->quote_len;
-	struct uipt_route_result rt;
+	struct uipt_route_result rt = { 0 };
 	struct in_addr to;
 
 	memset(b, 0, 28);

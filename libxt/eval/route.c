@@ -11,6 +11,19 @@
 #include <string.h>
 #include "eval.h"
 
+/* The reason, in words, only for who will print it: replays skip it. */
+#define WHY(r, ...) do { if ((r)->want_why) \
+		snprintf((r)->why, sizeof((r)->why), __VA_ARGS__); } while (0)
+
+/* Clears a result, keeping what the caller asked for. */
+static void reset(struct uipt_route_result *r)
+{
+	bool want = r->want_why;
+
+	memset(r, 0, sizeof(*r));
+	r->want_why = want;
+}
+
 static uint32_t mask_of(unsigned int len)
 {
 	return len ? htonl(0xffffffffu << (32 - len)) : 0;
@@ -132,17 +145,17 @@ static bool local_delivery(const struct uipt_host *h, struct in_addr dst,
 	if (dst.s_addr == INADDR_BROADCAST || (f = broadcast_owner(h, dst))) {
 		r->kind = UIPT_ROUTE_LOCAL;
 		r->broadcast = true;
-		snprintf(r->why, sizeof(r->why), "broadcast");
+		WHY(r, "broadcast");
 		return true;
 	}
 	if (is_multicast(dst)) {
 		r->kind = UIPT_ROUTE_LOCAL;
-		snprintf(r->why, sizeof(r->why), "multicast, delivered locally");
+		WHY(r, "multicast, delivered locally");
 		return true;
 	}
 	if ((f = local_owner(h, dst, NULL))) {
 		r->kind = UIPT_ROUTE_LOCAL;
-		snprintf(r->why, sizeof(r->why), "local address of %s", f->name);
+		WHY(r, "local address of %s", f->name);
 		return true;
 	}
 	return false;
@@ -156,7 +169,7 @@ static void from_fib(const struct uipt_host *h, struct in_addr dst,
 
 	if (hit.len < 0 || hit.type != RTN_UNICAST) {
 		r->kind = UIPT_ROUTE_UNREACHABLE;
-		snprintf(r->why, sizeof(r->why), "%s",
+		WHY(r, "%s",
 			 hit.len < 0 ? "no route to host" :
 			 hit.type == RTN_BLACKHOLE ? "blackhole route" :
 			 hit.type == RTN_PROHIBIT ? "prohibit route" : "unreachable route");
@@ -170,10 +183,10 @@ static void from_fib(const struct uipt_host *h, struct in_addr dst,
 		uipt_host_select_addr(h, r->out, hit.gateway.s_addr ? hit.gateway : dst,
 				      &r->prefsrc);
 	if (hit.gateway.s_addr)
-		snprintf(r->why, sizeof(r->why), "via %s dev %s",
+		WHY(r, "via %s dev %s",
 			 inet_ntop(AF_INET, &hit.gateway, gw, sizeof(gw)), r->out);
 	else
-		snprintf(r->why, sizeof(r->why), "dev %s", r->out);
+		WHY(r, "dev %s", r->out);
 }
 
 /* Addresses no packet from the wire may carry (ip_route_input_slow's
@@ -201,10 +214,10 @@ void uipt_route_input(const struct uipt_host *h, const char *in, struct in_addr 
 {
 	const char *m;
 
-	memset(r, 0, sizeof(*r));
+	reset(r);
 	if ((m = martian(h, in, src, dst))) {
 		r->kind = UIPT_ROUTE_UNREACHABLE;
-		snprintf(r->why, sizeof(r->why), "%s", m);
+		WHY(r, "%s", m);
 		return;
 	}
 	if (local_delivery(h, dst, r))
@@ -217,7 +230,7 @@ void uipt_route_output(const struct uipt_host *h, struct in_addr dst,
 {
 	const struct uipt_host_iface *f;
 
-	memset(r, 0, sizeof(*r));
+	reset(r);
 	/* Local destinations leave through lo and come back in. */
 	if ((f = local_owner(h, dst, NULL))) {
 		const struct uipt_host_iface *lo = NULL;
@@ -228,7 +241,7 @@ void uipt_route_output(const struct uipt_host *h, struct in_addr dst,
 		r->kind = UIPT_ROUTE_LOCAL;
 		snprintf(r->out, sizeof(r->out), "%s", lo ? lo->name : "lo");
 		r->prefsrc = dst;
-		snprintf(r->why, sizeof(r->why), "local address of %s, via %s", f->name,
+		WHY(r, "local address of %s, via %s", f->name,
 			 r->out);
 		return;
 	}
@@ -237,7 +250,7 @@ void uipt_route_output(const struct uipt_host *h, struct in_addr dst,
 		r->broadcast = true;
 		snprintf(r->out, sizeof(r->out), "%s", f->name);
 		uipt_host_select_addr(h, f->name, dst, &r->prefsrc);
-		snprintf(r->why, sizeof(r->why), "broadcast dev %s", f->name);
+		WHY(r, "broadcast dev %s", f->name);
 		return;
 	}
 	from_fib(h, dst, r);

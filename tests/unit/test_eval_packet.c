@@ -86,7 +86,7 @@ static void test_icmp_error(void)
 static void test_host_and_routes(void)
 {
 	struct uipt_host *h = uipt_host_default();
-	struct uipt_route_result r;
+	struct uipt_route_result r = { .want_why = true };
 	struct in_addr src;
 	FILE *f;
 	int ret;
