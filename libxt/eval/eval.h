@@ -22,6 +22,19 @@
 
 #define UIPT_PKT_MAX 65535u
 
+/* An interface name into an IFNAMSIZ buffer, cut and terminated: on the
+ * per-packet path, where snprintf would cost more than the rule walk. */
+static inline void uipt_ifname_copy(char *dst, const char *src)
+{
+	size_t n = 0;
+
+	while (n < IFNAMSIZ - 1 && src[n]) {
+		dst[n] = src[n];
+		n++;
+	}
+	dst[n] = '\0';
+}
+
 /* ---- packets (packet.c) ---- */
 
 /* A packet described with rule-like options, before it becomes bytes. */

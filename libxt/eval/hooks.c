@@ -346,7 +346,7 @@ static bool forward(struct uipt_eval *ev, struct xt_pkt *pkt,
 	}
 	ip[8]--;
 	uipt_pkt_fix_checksums(pkt);
-	snprintf(pkt->out, sizeof(pkt->out), "%s", rt->out);
+	uipt_ifname_copy(pkt->out, rt->out);
 	if (!run_hook(ev, pkt, NF_INET_FORWARD) ||
 	    !run_hook(ev, pkt, NF_INET_POST_ROUTING))
 		return false;
@@ -382,7 +382,7 @@ static void input_path(struct uipt_eval *ev, struct xt_pkt *pkt,
 {
 	struct uipt_route_result rt = { .want_why = !ev->res->quiet };
 
-	snprintf(pkt->in, sizeof(pkt->in), "%s", m->in);
+	uipt_ifname_copy(pkt->in, m->in);
 	if (!uipt_host_iface(ev->host, m->in))
 		uipt_result_note(ev->res, -1, "host", "interface %s is not in the host model",
 				 m->in);
@@ -414,7 +414,7 @@ static bool output_hooks(struct uipt_eval *ev, struct xt_pkt *pkt,
 	struct in_addr before = dst_of(pkt);
 	uint32_t mark = pkt->mark;
 
-	snprintf(pkt->out, sizeof(pkt->out), "%s", rt->out);
+	uipt_ifname_copy(pkt->out, rt->out);
 	if (!run_hook(ev, pkt, NF_INET_LOCAL_OUT))
 		return false;
 	/* ip_route_me_harder: a new destination or mark routes again. */
@@ -425,7 +425,7 @@ static bool output_hooks(struct uipt_eval *ev, struct xt_pkt *pkt,
 			routing_drop(ev, rt->why);
 			return false;
 		}
-		snprintf(pkt->out, sizeof(pkt->out), "%s", rt->out);
+		uipt_ifname_copy(pkt->out, rt->out);
 	}
 	return run_hook(ev, pkt, NF_INET_POST_ROUTING);
 }
@@ -447,7 +447,7 @@ void uipt_hooks_output(struct uipt_eval *ev, struct xt_pkt *pkt)
 		return;
 	}
 	/* Through lo and back in: PREROUTING and INPUT on lo. */
-	snprintf(pkt->in, sizeof(pkt->in), "%s", rt.out);
+	uipt_ifname_copy(pkt->in, rt.out);
 	pkt->out[0] = '\0';
 	pkt->pkttype = PACKET_HOST;
 	if (run_hook(ev, pkt, NF_INET_PRE_ROUTING))
@@ -498,7 +498,7 @@ static void finish(struct uipt_eval *ev, struct xt_pkt *pkt, struct uipt_result 
 	ev->cur = NULL;
 	ev->cur_new = false;
 	pkt->ct = NULL;
-	snprintf(r->out, sizeof(r->out), "%s", pkt->out);
+	uipt_ifname_copy(r->out, pkt->out);
 	r->final_len = pkt->len;
 	r->final_mark = pkt->mark;
 	r->final_pkt = *pkt;
@@ -515,7 +515,7 @@ int uipt_eval_packet(struct uipt_eval *ev, const struct uipt_pktspec *meta,
 	memcpy(res->final, data, len);
 	memcpy(res->orig, data, len < sizeof(res->orig) ? len : sizeof(res->orig));
 	res->orig_len = (unsigned int)len;
-	snprintf(res->orig_in, sizeof(res->orig_in), "%s", meta->local ? "" : meta->in);
+	uipt_ifname_copy(res->orig_in, meta->local ? "" : meta->in);
 	memset(pkt, 0, sizeof(*pkt));
 	if (uipt_pkt_parse(pkt, res->final, len) < 0)
 		return -1;

@@ -151,7 +151,7 @@ static int link_layer(struct capture *c, const uint8_t *d, size_t len,
 			return c->outgoing++, 0;
 		ifindex = (uint32_t)d[4] << 24 | (uint32_t)d[5] << 16 | (uint32_t)d[6] << 8 | d[7];
 		if ((i = uipt_host_iface_index(c->ev->host, (int)ifindex)))
-			snprintf(m->in, sizeof(m->in), "%s", i->name);
+			uipt_ifname_copy(m->in, i->name);
 		if (get16(d + 8) == 1 && d[11] == 6) {
 			memcpy(m->mac_src, d + 12, 6);
 			m->has_mac = true;

@@ -214,7 +214,7 @@ static void send_one(struct uipt_eval *ev, const struct xt_pkt *orig, struct uip
 	uipt_hooks_output(ev, &p);
 	rep->verdict = r->verdict ? r->verdict : "ACCEPT";
 	rep->delivered_local = r->delivered_local;
-	snprintf(rep->out, sizeof(rep->out), "%s", p.out);
+	uipt_ifname_copy(rep->out, p.out);
 	rep->len = p.len;
 	if (ev->cur && ev->cur != cur && ev->cur_new && !ev->cur->confirmed)
 		free(ev->cur);

@@ -133,7 +133,7 @@ static void set_out(const struct uipt_host *h, struct uipt_route_result *r, int 
 {
 	const struct uipt_host_iface *f = uipt_host_iface_index(h, oif);
 
-	snprintf(r->out, sizeof(r->out), "%s", f ? f->name : "");
+	uipt_ifname_copy(r->out, f ? f->name : "");
 }
 
 /* Local, broadcast or multicast: delivered here.  Returns true if so. */
@@ -239,7 +239,7 @@ void uipt_route_output(const struct uipt_host *h, struct in_addr dst,
 			if (h->ifaces[i].loopback)
 				lo = &h->ifaces[i];
 		r->kind = UIPT_ROUTE_LOCAL;
-		snprintf(r->out, sizeof(r->out), "%s", lo ? lo->name : "lo");
+		uipt_ifname_copy(r->out, lo ? lo->name : "lo");
 		r->prefsrc = dst;
 		WHY(r, "local address of %s, via %s", f->name,
 			 r->out);
@@ -248,7 +248,7 @@ void uipt_route_output(const struct uipt_host *h, struct in_addr dst,
 	if ((f = broadcast_owner(h, dst))) {
 		r->kind = UIPT_ROUTE_FORWARD;
 		r->broadcast = true;
-		snprintf(r->out, sizeof(r->out), "%s", f->name);
+		uipt_ifname_copy(r->out, f->name);
 		uipt_host_select_addr(h, f->name, dst, &r->prefsrc);
 		WHY(r, "broadcast dev %s", f->name);
 		return;
