@@ -358,3 +358,26 @@ H
 	run uiptables-trace -i v1 -s 192.0.2.9 -d 198.51.100.3
 	assert_output --partial "forward: via 192.0.2.1 dev v0"
 }
+
+@test "state: a damaged evstate is reported, never overwritten" {
+	filter_rules
+	echo "garbage garbage garbage garbage garbage garbage" > "$UIPTABLES_STATE/evstate"
+	cp "$UIPTABLES_STATE/evstate" "$BATS_TEST_TMPDIR/before"
+	run uiptables-trace -i eth1 -p tcp -s 203.0.113.9 -d 203.0.113.1 --dport 22
+	assert_failure 2
+	assert_output --partial "evstate is damaged or foreign"
+	cmp "$UIPTABLES_STATE/evstate" "$BATS_TEST_TMPDIR/before"
+}
+
+@test "packets through a pipe are answered line by line" {
+	filter_rules
+	coproc T { uiptables-trace --json --packets -; }
+	echo "-i eth1 -p tcp -s 203.0.113.9 -d 203.0.113.1 --dport 22" >&"${T[1]}"
+	read -r -t 10 line <&"${T[0]}"
+	[[ "$line" == '{"packet":1,'* ]]
+	echo "-i eth1 -p tcp -s 203.0.113.9 -d 203.0.113.1 --dport 23" >&"${T[1]}"
+	read -r -t 10 line <&"${T[0]}"
+	[[ "$line" == *'"verdict":"DROP"'* ]]
+	exec {T[1]}>&-
+	wait
+}
