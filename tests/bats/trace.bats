@@ -381,3 +381,26 @@ H
 	exec {T[1]}>&-
 	wait
 }
+
+@test "LOG lines and REJECT replies in the trace" {
+	need_ext LOG REJECT
+	uiptables-restore <<'R'
+*filter
+:INPUT ACCEPT [0:0]
+:FORWARD ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+-A INPUT -p tcp -m tcp --dport 23 -j LOG --log-prefix "telnet: "
+-A INPUT -p tcp -m tcp --dport 23 -j REJECT --reject-with tcp-reset
+-A INPUT -p udp -j REJECT
+-A OUTPUT -p tcp -m tcp --tcp-flags RST RST -j ACCEPT
+COMMIT
+R
+	run uiptables-trace -i eth0 -p tcp -s 198.51.100.2 -d 198.51.100.1 --sport 4000 --dport 23 --syn --expect REJECT
+	assert_success
+	assert_output --partial "log: telnet: IN=eth0 OUT="
+	assert_output --partial "verdict: REJECT (in filter INPUT)"
+	assert_output --partial "filter:OUTPUT:rule:1  -A OUTPUT -p tcp -m tcp --tcp-flags RST RST -j ACCEPT  => ACCEPT"
+	assert_output --regexp "generated: TCP reset to 198.51.100.2: ACCEPT \(sent via eth0\) SRC=198.51.100.1 DST=198.51.100.2 .* SPT=23 DPT=4000 SEQ=0 ACK=1000001 .* ACK RST"
+	run uiptables-trace -i eth0 -p udp -s 198.51.100.2 -d 198.51.100.1 --expect REJECT
+	assert_output --regexp "generated: ICMP type 3 code 3 to 198.51.100.2: ACCEPT \(sent via eth0\) SRC=198.51.100.1 DST=198.51.100.2 LEN=56 TOS=0xC0"
+}
