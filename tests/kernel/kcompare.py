@@ -147,6 +147,15 @@ def uipt_hits(res):
     return sorted(set(hits))
 
 
+BROADCAST = ('198.51.100.255', '203.0.113.255', '255.255.255.255')
+
+
+def l2_dst(o, ifname):
+    """As a sender on the wire addresses it: a broadcast IP in a broadcast
+    frame (pkttype looks at the frame, not the address)."""
+    return 'ff:ff:ff:ff:ff:ff' if o['dst'] in BROADCAST else MAC[ifname]
+
+
 def frame_of(o, ifname):
     """The packet uiptables-trace traced, as an Ethernet frame into FW."""
     src_mac = MAC['a0' if ifname == 'eth0' else 'b0']
@@ -162,7 +171,7 @@ def frame_of(o, ifname):
     pad = o['len'] - len(pkt)
     if pad > 0:
         pkt = pkt / Raw(b'\0' * pad)
-    return Ether(src=src_mac, dst=MAC[ifname]) / pkt
+    return Ether(src=src_mac, dst=l2_dst(o, ifname)) / pkt
 
 
 def icmp_frame(words, o, ifname):
@@ -188,9 +197,9 @@ def icmp_frame(words, o, ifname):
         sp, dp = int(opts.get('--inner-sport', 40000)), int(opts.get('--inner-dport', 53))
         l4 = struct.pack('!HHHH', sp, dp, 20, 0)
         icmp = ICMP(type=int(typ), code=int(code or 0), unused=0)
-        return Ether(src=src_mac, dst=MAC[ifname]) / ip / icmp / Raw(body + l4)
+        return Ether(src=src_mac, dst=l2_dst(o, ifname)) / ip / icmp / Raw(body + l4)
     ip = IP(src=o['src'], dst=o['dst'], ttl=o['ttl'], id=0, flags=0)
-    return Ether(src=src_mac, dst=MAC[ifname]) / ip / icmp
+    return Ether(src=src_mac, dst=l2_dst(o, ifname)) / ip / icmp
 
 
 def seen(frames):
