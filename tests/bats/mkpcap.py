@@ -27,9 +27,13 @@ def tcp(dport):
 def udp(dport):
     return struct.pack('!HHHH', 40000, dport, 8, 0)
 
-eth = bytes.fromhex('020000000f01' '020000000b00' '0800')
-frames = [eth + ip(6, tcp(22)), eth + ip(6, tcp(80)), eth + ip(17, udp(5))]
+# Link types: Ethernet (1), raw IPv4 (101), Linux cooked v2 (276, eth1 = index 3).
+kind = sys.argv[2] if len(sys.argv) > 2 else 'eth'
+l2 = {'eth': bytes.fromhex('020000000f01' '020000000b00' '0800'), 'raw': b'',
+      'sll2': struct.pack('!HHIHBB8s', 0x0800, 0, 3, 1, 0, 6, bytes.fromhex('020000000b000000'))}[kind]
+link = {'eth': 1, 'raw': 101, 'sll2': 276}[kind]
+frames = [l2 + ip(6, tcp(22)), l2 + ip(6, tcp(80)), l2 + ip(17, udp(5))]
 with open(sys.argv[1], 'wb') as f:
-    f.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+    f.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, link))
     for i, fr in enumerate(frames):
         f.write(struct.pack('<IIII', 1000 + i, 0, len(fr), len(fr)) + fr)

@@ -404,3 +404,21 @@ R
 	run uiptables-trace -i eth0 -p udp -s 198.51.100.2 -d 198.51.100.1 --expect REJECT
 	assert_output --regexp "generated: ICMP type 3 code 3 to 198.51.100.2: ACCEPT \(sent via eth0\) SRC=198.51.100.1 DST=198.51.100.2 LEN=56 TOS=0xC0"
 }
+
+@test "pcap: raw IP and Linux cooked v2 captures" {
+	command -v python3 >/dev/null || skip "python3 is needed to write the capture"
+	filter_rules
+	python3 "$UIPT_SRCDIR/tests/bats/mkpcap.py" "$BATS_TEST_TMPDIR/r.pcap" raw
+	run uiptables-trace -q --pcap "$BATS_TEST_TMPDIR/r.pcap" --iface eth1
+	assert_success
+	assert_output --partial "summary: 3 packets: ACCEPT 2, DROP 1"
+	python3 "$UIPT_SRCDIR/tests/bats/mkpcap.py" "$BATS_TEST_TMPDIR/s.pcap" sll2
+	run uiptables-trace --pcap "$BATS_TEST_TMPDIR/s.pcap"
+	assert_success
+	assert_output --partial "IN=eth1 SRC=203.0.113.9"
+	assert_output --partial "summary: 3 packets: ACCEPT 2, DROP 1"
+	printf 'not a capture at all, not even close\n' > "$BATS_TEST_TMPDIR/x.pcap"
+	run uiptables-trace --pcap "$BATS_TEST_TMPDIR/x.pcap" --iface eth1
+	assert_failure 2
+	assert_output --partial "x.pcap:"
+}
