@@ -105,6 +105,9 @@ class Agent:
     def send(self, frame):
         self.cmd('send ' + frame.hex())
 
+    def sendip(self, pkt):
+        return self.cmd('sendip ' + pkt.hex())
+
     def recv(self):
         return [bytes.fromhex(h) for h in self.cmd('recv').split()]
 
@@ -314,13 +317,21 @@ class Tracer:
 def compare_packet(n, line, tracer, topo, agents, state, mism):
     words = line.split()
     res = tracer.trace(line)
-    ifname = words[words.index('-i') + 1]
+    local = '--local' in words
+    ifname = 'eth0' if local else words[words.index('-i') + 1]
     o = res['orig']
     frame = icmp_frame(words, o, ifname) if o['proto'] == 1 else frame_of(o, ifname)
     before = state['counters']
-    agents['A' if ifname == 'eth0' else 'B'].send(raw(frame))
+    if local:
+        # From FW's own stack: the IP packet only, through OUTPUT.
+        err = agents['FW'].sendip(raw(frame[IP]))
+        if err != 'ok' and res['verdict'] == 'ACCEPT':
+            mism.append('%d: %s\n    kernel refused to send (%s), uiptables: ACCEPT'
+                        % (n, line, err))
+    else:
+        agents['A' if ifname == 'eth0' else 'B'].send(raw(frame))
     time.sleep(0.02)
-    got = {k: seen(a.recv()) for k, a in agents.items()}
+    got = {k: seen(agents[k].recv()) for k in ('A', 'B')}
     after = state['counters'] = counters(topo)
     k_hits, u_hits = rose(before, after), uipt_hits(res)
     if k_hits != u_hits:
@@ -377,10 +388,24 @@ def random_ruleset(rng, have):
         if t < 0.75 and depth == 0:
             return rng.choice(['-j', '-g']) + ' ' + rng.choice(chains)
         return ''
-    lines = ['*filter', ':INPUT %s [0:0]' % rng.choice(['ACCEPT', 'DROP']),
-             ':FORWARD %s [0:0]' % rng.choice(['ACCEPT', 'DROP']), ':OUTPUT ACCEPT [0:0]']
+    lines = []
+    if have.get('mark'):
+        lines += ['*mangle', ':PREROUTING ACCEPT [0:0]', ':INPUT ACCEPT [0:0]',
+                  ':FORWARD ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]', ':POSTROUTING ACCEPT [0:0]',
+                  '-A PREROUTING -p udp -m udp --dport 53 -j MARK --set-mark 0x%x' % rng.randint(1, 3),
+                  '-A OUTPUT -p udp -j MARK --set-mark 0x2', 'COMMIT']
+    if have.get('notrack') and rng.random() < 0.5:
+        lines += ['*raw', ':PREROUTING ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]',
+                  '-A PREROUTING -p icmp -j NOTRACK', 'COMMIT']
+    lines += ['*filter', ':INPUT %s [0:0]' % rng.choice(['ACCEPT', 'DROP']),
+              ':FORWARD %s [0:0]' % rng.choice(['ACCEPT', 'DROP']),
+              ':OUTPUT %s [0:0]' % rng.choice(['ACCEPT', 'ACCEPT', 'DROP'])]
     lines += [':%s - [0:0]' % c for c in chains]
-    for chain, depth in (('INPUT', 0), ('FORWARD', 0), ('u1', 1), ('u2', 1)):
+    if have.get('mark'):
+        lines.append('-A FORWARD -m mark --mark 0x%x -j %s' % (rng.randint(1, 3), rng.choice(['ACCEPT', 'DROP'])))
+        lines.append('-A OUTPUT -m mark --mark 0x2 -p udp -m udp --dport 53 -j %s'
+                     % rng.choice(['ACCEPT', 'DROP', 'u1']))
+    for chain, depth in (('INPUT', 0), ('FORWARD', 0), ('OUTPUT', 0), ('u1', 1), ('u2', 1)):
         for _ in range(rng.randint(1, 6)):
             lines.append(('-A %s %s %s' % (chain, match(), target(chain, depth))).replace('  ', ' ').strip())
     lines.append('COMMIT')
@@ -428,6 +453,13 @@ def random_packets(rng, n):
         elif k < 0.85:
             out.append('-i eth0 -p icmp -s %s -d %s --icmp-type 8 --icmp-id %d' % (a, b, port))
             out.append('-i eth1 -p icmp -s %s -d %s --icmp-type 0 --icmp-id %d' % (b, a, port))
+        elif k < 0.9:
+            # sent by the firewall itself, and the answer
+            d = rng.choice(['203.0.113.2', '198.51.100.2', '192.0.2.33'])
+            i = 'eth1' if d != '198.51.100.2' else 'eth0'
+            out.append('--local -p udp -d %s --sport %d --dport 53' % (d, port))
+            src = '198.51.100.1' if i == 'eth0' else '203.0.113.1'
+            out.append('-i %s -p udp -s %s -d %s --sport 53 --dport %d' % (i, d, src, port))
         else:
             p = rng.choice(['tcp --flags ACK', 'tcp --flags RST', 'udp', 'tcp --flags FIN'])
             s, d, i = (a, b, 'eth0') if rng.random() < 0.5 else (b, a, 'eth1')
@@ -449,6 +481,8 @@ def main():
     u = Uipt(a.trace, a.state)
     have = {}
     for ext, rule in (('conntrack', '*filter\n-A INPUT -m conntrack --ctstate NEW\nCOMMIT\n'),
+                      ('mark', '*mangle\n-A INPUT -j MARK --set-mark 1\n-A INPUT -m mark --mark 1\nCOMMIT\n'),
+                      ('notrack', '*raw\n-A PREROUTING -j NOTRACK\nCOMMIT\n'),
                       ('nat', '*nat\n-A POSTROUTING -j MASQUERADE\n-A PREROUTING -p tcp -j DNAT --to-destination 1.2.3.4\nCOMMIT\n')):
         have[ext] = u.run(['uiptables-restore', '--test'], input=rule).returncode == 0
     if a.random:
@@ -469,17 +503,19 @@ def main():
         topo.up()
         topo.ex('FW', 'iptables-legacy-restore', input=rules)
         agents = {'A': Agent(topo, 'A', 'a0'), 'B': Agent(topo, 'B', 'b0')}
+        fw = Agent(topo, 'FW', '-')
         time.sleep(0.2)
         for ag in agents.values():
             ag.recv()
         state = {'counters': counters(topo)}
+        agents['FW'] = fw
         tracer = Tracer(u)
         for n, line in enumerate(packets, 1):
             compare_packet(n, line, tracer, topo, agents, state, mism)
-        end = tracer.now()
         tracer.close()
         if not a.no_conntrack_compare:
             kl = topo.ex('FW', 'conntrack -L', check=False).splitlines()
+            end = tracer.now()	# the moment the kernel's table was read
             ul = u.run(['uiptables-trace', '--conntrack', '--time', '%.6f' % end]).stdout.splitlines()
             k, us = norm_ct(kl), norm_ct(ul)
             remapped = bool(state.get('random'))
