@@ -358,7 +358,7 @@ ADDRS_B = ['203.0.113.2', '203.0.113.9', '203.0.113.1', '192.0.2.33']
 
 def random_ruleset(rng, have):
     chains = ['u1', 'u2']
-    def match():
+    def match(chain):
         m = []
         if rng.random() < 0.4:
             m.append('-s ' + rng.choice(['198.51.100.0/24', '203.0.113.0/25', '198.51.100.7']))
@@ -372,7 +372,8 @@ def random_ruleset(rng, have):
             if p == 'tcp' and rng.random() < 0.2:
                 m.append('-m tcp --syn')
         if rng.random() < 0.2:
-            m.append(rng.choice(['-i eth0', '-i eth1', '! -i eth0']))
+            m.append(rng.choice(['-o eth0', '-o eth1', '! -o eth1'] if chain == 'OUTPUT' else
+                                ['-i eth0', '-i eth1', '! -i eth0']))
         if have.get('conntrack') and rng.random() < 0.3:
             m.append('-m conntrack --ctstate ' + rng.choice(
                 ['NEW', 'ESTABLISHED', 'RELATED,ESTABLISHED', 'INVALID', 'NEW,ESTABLISHED']))
@@ -407,7 +408,7 @@ def random_ruleset(rng, have):
                      % rng.choice(['ACCEPT', 'DROP', 'u1']))
     for chain, depth in (('INPUT', 0), ('FORWARD', 0), ('OUTPUT', 0), ('u1', 1), ('u2', 1)):
         for _ in range(rng.randint(1, 6)):
-            lines.append(('-A %s %s %s' % (chain, match(), target(chain, depth))).replace('  ', ' ').strip())
+            lines.append(('-A %s %s %s' % (chain, match(chain), target(chain, depth))).replace('  ', ' ').strip())
     lines.append('COMMIT')
     if have.get('nat'):
         lines += ['*nat', ':PREROUTING ACCEPT [0:0]', ':INPUT ACCEPT [0:0]',
