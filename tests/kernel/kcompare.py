@@ -231,7 +231,7 @@ def expected(res):
         if 'sport' in f:
             d['sport'], d['dport'] = f['sport'], f['dport']
         want['A' if f['out'] == 'eth0' else 'B'].append(d)
-    if res['verdict'] == 'ACCEPT' and res['fate'] == 'forward':
+    if res['verdict'] == 'ACCEPT' and res['fate'] in ('forward', 'output'):
         add(res['final'])
     for rep in res.get('replies', []):
         if rep.get('verdict') == 'ACCEPT' and not rep.get('local') and 'packet' in rep:
