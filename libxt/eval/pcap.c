@@ -101,64 +101,83 @@ static uint16_t get16(const uint8_t *p)
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
-/* The frame's link header: where IPv4 starts, or 0 to pass over it. */
-static int link_layer(struct capture *c, const uint8_t *d, size_t len,
-		      struct uipt_pktspec *m, size_t *off)
+/* Each link header: returns 1 when IPv4 follows at *off, 0 to pass the
+ * frame over, -1 for a frame too short for its header. */
+static int ethernet(struct capture *c, const uint8_t *d, size_t len,
+		    struct uipt_pktspec *m, size_t *off)
 {
 	uint16_t type;
 
-	switch (c->dlt) {
-	case DLT_EN10MB:
-		if (len < 14)
-			return where_err(c, "frame shorter than an Ethernet header");
+	if (len < 14)
+		return where_err(c, "frame shorter than an Ethernet header");
+	memcpy(m->mac_src, d + 6, 6);
+	m->has_mac = true;
+	if (d[0] & 1) {
+		memcpy(m->mac_dst, d, 6);
+		m->has_mac_dst = true;
+	}
+	*off = 14;
+	type = get16(d + 12);
+	while (type == 0x8100 || type == 0x88a8) {	/* VLAN tags */
+		if (len < *off + 4)
+			return where_err(c, "frame cut in its VLAN tag");
+		type = get16(d + *off + 2);
+		*off += 4;
+	}
+	return type == 0x0800;
+}
+
+static int cooked(struct capture *c, const uint8_t *d, size_t len,
+		  struct uipt_pktspec *m, size_t *off)
+{
+	if (len < 16)
+		return where_err(c, "frame shorter than a Linux cooked header");
+	if (get16(d) == 4)
+		return c->outgoing++, 0;	/* sent by the host: seen elsewhere */
+	if (get16(d + 4) == 6) {
 		memcpy(m->mac_src, d + 6, 6);
 		m->has_mac = true;
-		if (d[0] & 1) {
-			memcpy(m->mac_dst, d, 6);
-			m->has_mac_dst = true;
-		}
-		*off = 14;
-		type = get16(d + 12);
-		while (type == 0x8100 || type == 0x88a8) {	/* VLAN tags */
-			if (len < *off + 4)
-				return where_err(c, "frame cut in its VLAN tag");
-			type = get16(d + *off + 2);
-			*off += 4;
-		}
-		return type == 0x0800;
+	}
+	*off = 16;
+	return get16(d + 14) == 0x0800;
+}
+
+/* Cooked v2 names the interface by index: the host model's, if known. */
+static int cooked2(struct capture *c, const uint8_t *d, size_t len,
+		   struct uipt_pktspec *m, size_t *off)
+{
+	const struct uipt_host_iface *i;
+	uint32_t ifindex;
+
+	if (len < 20)
+		return where_err(c, "frame shorter than a Linux cooked v2 header");
+	if (d[10] == 4)
+		return c->outgoing++, 0;
+	ifindex = (uint32_t)d[4] << 24 | (uint32_t)d[5] << 16 | (uint32_t)d[6] << 8 | d[7];
+	if ((i = uipt_host_iface_index(c->ev->host, (int)ifindex)))
+		uipt_ifname_copy(m->in, i->name);
+	if (get16(d + 8) == 1 && d[11] == 6) {
+		memcpy(m->mac_src, d + 12, 6);
+		m->has_mac = true;
+	}
+	*off = 20;
+	return get16(d) == 0x0800;
+}
+
+static int link_layer(struct capture *c, const uint8_t *d, size_t len,
+		      struct uipt_pktspec *m, size_t *off)
+{
+	switch (c->dlt) {
+	case DLT_EN10MB:
+		return ethernet(c, d, len, m, off);
 	case DLT_RAW:
 	case DLT_IPV4:
 		*off = 0;
 		return len >= 1 && (d[0] >> 4) == 4;
 	case DLT_LINUX_SLL:
-		if (len < 16)
-			return where_err(c, "frame shorter than a Linux cooked header");
-		if (get16(d) == 4)
-			return c->outgoing++, 0;	/* sent by the host: seen elsewhere */
-		if (get16(d + 4) == 6) {
-			memcpy(m->mac_src, d + 6, 6);
-			m->has_mac = true;
-		}
-		*off = 16;
-		return get16(d + 14) == 0x0800;
-	case DLT_LINUX_SLL2: {
-		uint32_t ifindex;
-		const struct uipt_host_iface *i;
-
-		if (len < 20)
-			return where_err(c, "frame shorter than a Linux cooked v2 header");
-		if (d[10] == 4)
-			return c->outgoing++, 0;
-		ifindex = (uint32_t)d[4] << 24 | (uint32_t)d[5] << 16 | (uint32_t)d[6] << 8 | d[7];
-		if ((i = uipt_host_iface_index(c->ev->host, (int)ifindex)))
-			uipt_ifname_copy(m->in, i->name);
-		if (get16(d + 8) == 1 && d[11] == 6) {
-			memcpy(m->mac_src, d + 12, 6);
-			m->has_mac = true;
-		}
-		*off = 20;
-		return get16(d) == 0x0800;
-	}
+		return cooked(c, d, len, m, off);
+	case DLT_LINUX_SLL2:
+		return cooked2(c, d, len, m, off);
 	}
 	return 0;
 }
