@@ -14,6 +14,7 @@ need_ext() {
 	for e in "$@"; do
 		printf '*filter\n-A INPUT -m %s\nCOMMIT\n' "$e" | uiptables-restore --test 2>/dev/null && continue
 		printf '*filter\n-A INPUT -j %s\nCOMMIT\n' "$e" | uiptables-restore --test 2>/dev/null && continue
+		printf '*nat\n-A POSTROUTING -j %s\nCOMMIT\n' "$e" | uiptables-restore --test 2>/dev/null && continue
 		printf '*nat\n-A POSTROUTING -j %s --to-source 1.2.3.4\nCOMMIT\n' "$e" | uiptables-restore --test 2>/dev/null && continue
 		printf '*nat\n-A PREROUTING -j %s --to-destination 1.2.3.4\nCOMMIT\n' "$e" | uiptables-restore --test 2>/dev/null && continue
 		skip "extension $e is not built in"
