@@ -121,6 +121,7 @@ struct uipt_route_result {
 	char out[IFNAMSIZ];
 	struct in_addr gateway, prefsrc;
 	bool broadcast;
+	int icmp_code;			/* unreachable: ip_error's ICMP code, -1 none */
 	bool want_why;			/* set by the caller: fill why */
 	char why[96];
 };

@@ -400,8 +400,11 @@ static void input_path(struct uipt_eval *ev, struct xt_pkt *pkt,
 		uipt_route_input(ev->host, pkt->in, src, dst_of(pkt), &rt);
 	}
 	route_note(ev, &rt);
-	if (rt.kind == UIPT_ROUTE_UNREACHABLE)
+	if (rt.kind == UIPT_ROUTE_UNREACHABLE) {
+		if (rt.icmp_code >= 0)
+			uipt_reply_record(ev, pkt, 3, rt.icmp_code);
 		return routing_drop(ev, rt.why);
+	}
 	if (rt.kind == UIPT_ROUTE_LOCAL)
 		deliver_local(ev, pkt);
 	else

@@ -22,6 +22,7 @@ static void reset(struct uipt_route_result *r)
 
 	memset(r, 0, sizeof(*r));
 	r->want_why = want;
+	r->icmp_code = -1;
 }
 
 static uint32_t mask_of(unsigned int len)
@@ -169,6 +170,10 @@ static void from_fib(const struct uipt_host *h, struct in_addr dst,
 
 	if (hit.len < 0 || hit.type != RTN_UNICAST) {
 		r->kind = UIPT_ROUTE_UNREACHABLE;
+		/* ip_error's answer: network or host unreachable, filtered for
+		 * prohibit; a blackhole says nothing. */
+		r->icmp_code = hit.len < 0 ? 0 : hit.type == RTN_UNREACHABLE ? 1 :
+			       hit.type == RTN_PROHIBIT ? 13 : -1;
 		WHY(r, "%s",
 			 hit.len < 0 ? "no route to host" :
 			 hit.type == RTN_BLACKHOLE ? "blackhole route" :

@@ -308,10 +308,15 @@ H
 	run uiptables-trace -i lan -s 10.1.0.5 -d 10.9.1.1 --expect DROP
 	assert_success
 	assert_output --partial "blackhole route"
+	refute_output --partial "generated"
+	echo "route prohibit 10.8.0.0/16" >> "$UIPTABLES_STATE/host"
+	run uiptables-trace -i lan -s 10.1.0.5 -d 10.8.1.1 --expect DROP
+	assert_success
+	assert_output --partial "generated: ICMP type 3 code 13 to 10.1.0.5: ACCEPT (sent via lan) SRC=10.1.0.1 DST=10.1.0.5"
 	echo "adr lan 1.2.3.4/8" >> "$UIPTABLES_STATE/host"
 	run uiptables-trace --host
 	assert_failure 2
-	assert_output --partial "host:9: unknown keyword \`adr'"
+	assert_output --partial "host:10: unknown keyword \`adr'"
 }
 
 @test "pcap: Ethernet capture with a BPF filter; a truncated file names the packet" {
