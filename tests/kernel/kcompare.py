@@ -24,7 +24,7 @@ answers and moves no OUTPUT counters.
 Prints one line per mismatch and a last line "N packets, M mismatches".
 Exit 0 all agree, 1 some differ, 77 cannot run here (skip).
 """
-import argparse, json, os, random, re, subprocess, sys, time
+import argparse, json, os, random, re, subprocess, sys, tempfile, time
 
 try:
     from scapy.all import Ether, IP, TCP, UDP, ICMP, Raw, raw
@@ -495,10 +495,11 @@ def main():
     ap.add_argument('--packets')
     ap.add_argument('--random')
     ap.add_argument('--trace', required=True)
-    ap.add_argument('--state', required=True)
+    ap.add_argument('--state', required=True, help='directory for its uiptables state')
     ap.add_argument('--no-conntrack-compare', action='store_true')
     a = ap.parse_args()
-    u = Uipt(a.trace, a.state)
+    # A state of its own: no counters or connections of an earlier run.
+    u = Uipt(a.trace, tempfile.mkdtemp(prefix='kcompare.', dir=a.state))
     have = {}
     for ext, rule in (('conntrack', '*filter\n-A INPUT -m conntrack --ctstate NEW\nCOMMIT\n'),
                       ('mark', '*mangle\n-A INPUT -j MARK --set-mark 1\n-A INPUT -m mark --mark 1\nCOMMIT\n'),
