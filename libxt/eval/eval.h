@@ -66,7 +66,6 @@ struct uipt_pktspec {
 	uint16_t ipid;
 	bool df;
 	uint32_t mark;
-	char payload[1500];
 	unsigned int payload_len;
 	bool has_mac;
 	uint8_t mac_src[6];
@@ -75,6 +74,7 @@ struct uipt_pktspec {
 	bool fragment;			/* a later fragment (offset > 0) */
 	uint64_t time_ns;		/* the packet clock */
 	bool has_time;
+	char payload[1500];		/* last: a copy may stop before it */
 };
 
 void uipt_pktspec_init(struct uipt_pktspec *s);

@@ -34,13 +34,22 @@ static void put32(uint8_t *p, uint32_t v)
 	put16(p + 2, (uint16_t)v);
 }
 
+/* Big-endian 16-bit words added up; folded to 32 bits for fold().  Four
+ * words a round: conntrack checks every arriving packet's checksum. */
 static uint32_t sum16(const uint8_t *p, size_t len, uint32_t sum)
 {
+	uint64_t s = sum;
+
+	for (; len >= 8; len -= 8, p += 8)
+		s += (uint32_t)(p[0] << 8 | p[1]) + (uint32_t)(p[2] << 8 | p[3]) +
+		     (uint32_t)(p[4] << 8 | p[5]) + (uint32_t)(p[6] << 8 | p[7]);
 	for (; len > 1; len -= 2, p += 2)
-		sum += (uint32_t)(p[0] << 8 | p[1]);
+		s += (uint32_t)(p[0] << 8 | p[1]);
 	if (len)
-		sum += (uint32_t)(p[0] << 8);
-	return sum;
+		s += (uint32_t)(p[0] << 8);
+	while (s >> 32)
+		s = (s & 0xffffffffu) + (s >> 32);
+	return (uint32_t)s;
 }
 
 static uint16_t fold(uint32_t sum)

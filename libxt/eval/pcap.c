@@ -10,6 +10,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +40,7 @@ struct capture {
 	struct macmap *map;
 	unsigned int nmap;
 	unsigned long long num, skipped, outgoing;
+	struct uipt_pktspec tmpl;
 };
 
 static int read_mac(const char *s, uint8_t mac[6])
@@ -210,7 +212,8 @@ static int one_packet(struct capture *c, const struct pcap_pkthdr *h, const uint
 	unsigned int tot;
 	int r;
 
-	uipt_pktspec_init(&m);
+	/* The defaults, without the payload buffer a capture never uses. */
+	memcpy(&m, &c->tmpl, offsetof(struct uipt_pktspec, payload));
 	m.time_ns = (uint64_t)h->ts.tv_sec * 1000000000ull + (uint64_t)h->ts.tv_usec;
 	m.has_time = true;
 	if ((r = link_layer(c, d, h->caplen, &m, &off)) <= 0) {
@@ -276,6 +279,7 @@ int uipt_pcap_run(struct uipt_eval *ev, const struct uipt_pcap_opts *o,
 	const u_char *d;
 	int r = 0, got;
 
+	uipt_pktspec_init(&c.tmpl);
 	if ((o->macmap && load_macmap(&c, o->macmap) < 0) || open_capture(&c) < 0) {
 		close_capture(&c);
 		return -1;
