@@ -31,7 +31,7 @@ static const struct {
 	{ "ip6tables-save", not_yet },
 	{ "uip6tables-restore", not_yet },
 	{ "ip6tables-restore", not_yet },
-	{ "uiptables-trace", not_yet },
+	{ "uiptables-trace", trace_main },
 	{ "uconntrack", conntrack_main },
 	{ "conntrack", conntrack_main },
 };

@@ -51,4 +51,21 @@ struct uipt_host {
 	unsigned int nroutes;
 };
 
+/*
+ * For extensions' kernel halves (addrtype, MASQUERADE, REDIRECT), as the
+ * kernel answers them from its routing tables.
+ */
+
+/* The route type of an address (RTN_LOCAL, RTN_UNICAST, RTN_BROADCAST,
+ * RTN_MULTICAST, RTN_BLACKHOLE, RTN_UNREACHABLE, RTN_PROHIBIT...), as
+ * inet_dev_addr_type(); dev limits LOCAL to that device's addresses
+ * (NULL: any). */
+unsigned int uipt_host_addr_type(const struct uipt_host *h, struct in_addr a,
+				 const char *dev);
+/* The source address the host would choose on interface dev to reach dst
+ * (inet_select_addr): an address of dev on dst's subnet, else its primary.
+ * dst 0.0.0.0 gives the primary.  False if dev has no IPv4 address. */
+bool uipt_host_select_addr(const struct uipt_host *h, const char *dev,
+			   struct in_addr dst, struct in_addr *src);
+
 #endif

@@ -1,0 +1,306 @@
+/*
+ * The evaluator's lasting state in one file, `evstate`:
+ *
+ *   header   magic, version, packet clock, next conntrack id, entry count,
+ *            section count, checksum of all that follows
+ *   entries  one fixed record per confirmed, unexpired connection
+ *   sections per table: name, ruleset identity, length, the bytes of its
+ *            rules' extension state (dropped when the ruleset changed)
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "../error.h"
+#include "../store.h"
+#include "ct.h"
+#include "evstate.h"
+
+#define EVSTATE_VERSION 1
+
+struct ev_header {
+	char magic[8];
+	uint32_t version, nconns;
+	uint64_t clock_ns;
+	uint32_t next_id, nsections;
+	uint64_t checksum;
+};
+
+struct ev_conn_rec {
+	struct uipt_conn c;
+	uint64_t udp_stream_ns;
+	uint8_t tcp_last_flags;
+	uint8_t pad[7];
+};
+
+struct ev_section {
+	char table[XT_TABLE_MAXNAMELEN];
+	uint64_t sum, len;
+};
+
+static uint64_t checksum(const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	while (n--)
+		h = (h ^ *b++) * 0x100000001b3ull;
+	return h;
+}
+
+static void state_path(char *buf, size_t n)
+{
+	snprintf(buf, n, "%s/evstate", uipt_state_dir());
+}
+
+static int damaged(const char *path, const char *why)
+{
+	return xt_error(OTHER_PROBLEM,
+			"state file %s is damaged or foreign (%s); left untouched",
+			path, why);
+}
+
+static int read_all(const char *path, char **buf, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	long sz;
+
+	if (!f)
+		return errno == ENOENT ? 1 : xt_error(RESOURCE_PROBLEM, "cannot read %s: %s",
+						      path, strerror(errno));
+	if (fseek(f, 0, SEEK_END) < 0 || (sz = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) < 0 ||
+	    !(*buf = malloc((size_t)sz + 1)) || fread(*buf, 1, (size_t)sz, f) != (size_t)sz) {
+		fclose(f);
+		return xt_error(RESOURCE_PROBLEM, "cannot read %s", path);
+	}
+	fclose(f);
+	*len = (size_t)sz;
+	return 0;
+}
+
+/* Checks the header and returns the body, or NULL with an error. */
+static const char *check(const char *path, const char *buf, size_t len,
+			 struct ev_header *h)
+{
+	if (len < sizeof(*h)) {
+		damaged(path, "too short");
+		return NULL;
+	}
+	memcpy(h, buf, sizeof(*h));
+	if (memcmp(h->magic, UIPT_EVSTATE_MAGIC, 8) || h->version != EVSTATE_VERSION) {
+		damaged(path, "bad magic or version");
+		return NULL;
+	}
+	if (checksum(buf + sizeof(*h), len - sizeof(*h)) != h->checksum) {
+		damaged(path, "checksum mismatch");
+		return NULL;
+	}
+	if ((len - sizeof(*h)) / sizeof(struct ev_conn_rec) < h->nconns) {
+		damaged(path, "sizes do not add up");
+		return NULL;
+	}
+	return buf + sizeof(*h);
+}
+
+static void load_conns(struct uipt_eval *ev, const char *p, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++, p += sizeof(struct ev_conn_rec)) {
+		struct ev_conn_rec r;
+		struct uipt_ev_conn *c = calloc(1, sizeof(*c));
+
+		if (!c)
+			abort();
+		memcpy(&r, p, sizeof(r));
+		c->c = r.c;
+		c->udp_stream_ns = r.udp_stream_ns;
+		c->tcp_last_flags = r.tcp_last_flags;
+		uipt_ct_insert(ev->ct, c);
+	}
+}
+
+static struct uipt_ev_table *table_named(struct uipt_eval *ev, const char *name)
+{
+	for (int i = 0; i < 5; i++)
+		if (ev->tables[i] && !strcmp(ev->tables[i]->model->name, name))
+			return ev->tables[i];
+	return NULL;
+}
+
+static int load_sections(struct uipt_eval *ev, const char *path, const char *p,
+			 const char *end, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		struct ev_section s;
+		struct uipt_ev_table *t;
+
+		if ((size_t)(end - p) < sizeof(s))
+			return damaged(path, "section header cut short");
+		memcpy(&s, p, sizeof(s));
+		p += sizeof(s);
+		if ((uint64_t)(end - p) < s.len)
+			return damaged(path, "section cut short");
+		s.table[sizeof(s.table) - 1] = '\0';
+		t = table_named(ev, s.table);
+		/* Another ruleset: its rules start afresh, as after a restore. */
+		if (t && t->sum == s.sum && t->priv_len == s.len)
+			memcpy(t->priv, p, s.len);
+		p += s.len;
+	}
+	return 0;
+}
+
+int uipt_evstate_load(struct uipt_eval *ev)
+{
+	char path[PATH_MAX], *buf = NULL;
+	struct ev_header h;
+	const char *body;
+	size_t len = 0;
+	int ret;
+
+	state_path(path, sizeof(path));
+	ret = read_all(path, &buf, &len);
+	if (ret)
+		return ret > 0 ? 0 : -1;
+	if (!(body = check(path, buf, len, &h))) {
+		free(buf);
+		return -1;
+	}
+	ev->clock_ns = h.clock_ns;
+	ev->ct->next_id = h.next_id ? h.next_id : 1;
+	load_conns(ev, body, h.nconns);
+	ret = load_sections(ev, path, body + (size_t)h.nconns * sizeof(struct ev_conn_rec),
+			    buf + len, h.nsections);
+	free(buf);
+	return ret;
+}
+
+static void put(char **buf, size_t *len, size_t *cap, const void *p, size_t n)
+{
+	while (*len + n > *cap) {
+		*cap = *cap ? *cap * 2 : 4096;
+		if (!(*buf = realloc(*buf, *cap)))
+			abort();
+	}
+	memcpy(*buf + *len, p, n);
+	*len += n;
+}
+
+static void put_conns(struct uipt_eval *ev, char **buf, size_t *len, size_t *cap,
+		      struct ev_header *h)
+{
+	uipt_ct_expire(ev->ct, ev->clock_ns);
+	for (struct uipt_ev_conn *c = ev->ct->list; c; c = c->lnext) {
+		struct ev_conn_rec r;
+
+		memset(&r, 0, sizeof(r));
+		r.c = c->c;
+		r.udp_stream_ns = c->udp_stream_ns;
+		r.tcp_last_flags = c->tcp_last_flags;
+		put(buf, len, cap, &r, sizeof(r));
+		h->nconns++;
+	}
+}
+
+static void put_sections(struct uipt_eval *ev, char **buf, size_t *len, size_t *cap,
+			 struct ev_header *h)
+{
+	for (int i = 0; i < 5; i++) {
+		struct uipt_ev_table *t = ev->tables[i];
+		struct ev_section s;
+
+		if (!t || !t->priv_len)
+			continue;
+		memset(&s, 0, sizeof(s));
+		snprintf(s.table, sizeof(s.table), "%s", t->model->name);
+		s.sum = t->sum;
+		s.len = t->priv_len;
+		put(buf, len, cap, &s, sizeof(s));
+		put(buf, len, cap, t->priv, t->priv_len);
+		h->nsections++;
+	}
+}
+
+static int write_file(const char *path, const char *buf, size_t len)
+{
+	char tmp[PATH_MAX + 32];
+	int fd;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+	fd = open(tmp, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return xt_error(RESOURCE_PROBLEM, "cannot write %s: %s", tmp, strerror(errno));
+	for (size_t o = 0; o < len;) {
+		ssize_t w = write(fd, buf + o, len - o);
+
+		if (w <= 0 && errno != EINTR) {
+			close(fd);
+			unlink(tmp);
+			return xt_error(RESOURCE_PROBLEM, "cannot write %s", tmp);
+		}
+		if (w > 0)
+			o += (size_t)w;
+	}
+	if (fsync(fd) < 0 || close(fd) < 0 || rename(tmp, path) < 0) {
+		unlink(tmp);
+		return xt_error(RESOURCE_PROBLEM, "cannot replace %s: %s", path, strerror(errno));
+	}
+	return 0;
+}
+
+int uipt_evstate_save(struct uipt_eval *ev)
+{
+	struct ev_header h = { .version = EVSTATE_VERSION };
+	char path[PATH_MAX], *buf = NULL;
+	size_t len = 0, cap = 0;
+	int ret;
+
+	memcpy(h.magic, UIPT_EVSTATE_MAGIC, 8);
+	h.clock_ns = ev->clock_ns;
+	h.next_id = ev->ct->next_id;
+	put(&buf, &len, &cap, &h, sizeof(h));
+	put_conns(ev, &buf, &len, &cap, &h);
+	put_sections(ev, &buf, &len, &cap, &h);
+	h.checksum = checksum(buf + sizeof(h), len - sizeof(h));
+	memcpy(buf, &h, sizeof(h));
+	state_path(path, sizeof(path));
+	ret = write_file(path, buf, len);
+	free(buf);
+	return ret;
+}
+
+int uipt_evstate_foreach_conn(uint64_t at_least_ns,
+			      int (*cb)(const struct uipt_conn *c, uint64_t now, void *data),
+			      void *data)
+{
+	char path[PATH_MAX], *buf = NULL;
+	struct ev_header h;
+	const char *body;
+	size_t len = 0;
+	int ret, n = 0;
+
+	state_path(path, sizeof(path));
+	ret = read_all(path, &buf, &len);
+	if (ret)
+		return ret > 0 ? 0 : -1;
+	if (!(body = check(path, buf, len, &h))) {
+		free(buf);
+		return -1;
+	}
+	if (at_least_ns > h.clock_ns)
+		h.clock_ns = at_least_ns;
+	for (uint32_t i = 0; i < h.nconns; i++) {
+		struct ev_conn_rec r;
+
+		memcpy(&r, body + i * sizeof(r), sizeof(r));
+		if (r.c.timeout_ns <= h.clock_ns)
+			continue;
+		n++;
+		if (cb(&r.c, h.clock_ns, data) > 0)
+			break;
+	}
+	free(buf);
+	return n;
+}

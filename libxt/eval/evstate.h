@@ -1,0 +1,33 @@
+/*
+ * State that outlives a packet, kept in the state directory so separate
+ * uiptables-trace invocations continue one another: the conntrack table,
+ * the packet clock, and each rule's extension state (limit buckets,
+ * recent lists...).  Rule counters live in the table files themselves.
+ *
+ * The file `evstate` is written whole and renamed into place, as the
+ * tables are; it is read and written under the state lock.
+ */
+#ifndef LIBXT_EVSTATE_H
+#define LIBXT_EVSTATE_H
+
+#include <uiptables/conntrack.h>
+
+struct uipt_eval;
+
+#define UIPT_EVSTATE_MAGIC "UIPTEVS1"
+
+int uipt_evstate_load(struct uipt_eval *ev);
+int uipt_evstate_save(struct uipt_eval *ev);
+
+/*
+ * For uconntrack's evaluator source: calls cb for every entry of the
+ * evaluator's conntrack table that is alive at the packet clock `now`
+ * (entries hold their expiry on that clock), or at at_least_ns if that is
+ * later (a listing "now" on a clock moved on).  Returns the number of
+ * entries, or -1 with an error recorded; a positive return of cb stops.
+ */
+int uipt_evstate_foreach_conn(uint64_t at_least_ns,
+			      int (*cb)(const struct uipt_conn *c, uint64_t now, void *data),
+			      void *data);
+
+#endif

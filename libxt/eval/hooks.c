@@ -1,0 +1,538 @@
+/*
+ * A packet's way through the netfilter hooks, as the kernel takes it:
+ *
+ *   arriving:  PREROUTING -> routing -> INPUT (local)
+ *                                    -> FORWARD -> POSTROUTING
+ *   sent here: routing -> OUTPUT -> POSTROUTING [-> lo: PREROUTING -> INPUT]
+ *
+ * and at each hook the tables by priority: raw -300, conntrack -200,
+ * mangle -150, nat (destination) -100, filter 0, security 50,
+ * nat (source) 100, conntrack confirm last.  Tables that are not in use
+ * are not registered, as in a kernel that never loaded them; conntrack
+ * runs only when some rule (or the nat table) needs it.
+ */
+#include <arpa/inet.h>
+#include <linux/if_packet.h>
+#include <linux/rtnetlink.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../error.h"
+#include "ct.h"
+#include "evstate.h"
+
+enum { T_RAW, T_MANGLE, T_NAT, T_FILTER, T_SECURITY };
+static const char *const table_names[] = { "raw", "mangle", "nat", "filter", "security" };
+
+/* ---- results ---- */
+
+void uipt_result_init(struct uipt_result *r)
+{
+	memset(r, 0, sizeof(*r));
+}
+
+void uipt_result_free(struct uipt_result *r)
+{
+	free(r->steps);
+	r->steps = NULL;
+}
+
+static void result_reset(struct uipt_result *r)
+{
+	struct uipt_step *steps = r->steps;
+	unsigned int cap = r->cap;
+	bool quiet = r->quiet;
+
+	/* Only what a packet sets: the replies are counted by nreplies. */
+	memset(r, 0, offsetof(struct uipt_result, replies));
+	r->nreplies = 0;
+	r->rejected = false;
+	r->steps = steps;
+	r->cap = cap;
+	r->quiet = quiet;
+	r->drop_hook = -2;
+}
+
+struct uipt_step *uipt_result_step(struct uipt_result *r, enum uipt_step_kind k)
+{
+	struct uipt_step *s;
+
+	if (r->nsteps == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 32;
+		r->steps = realloc(r->steps, r->cap * sizeof(*r->steps));
+		if (!r->steps)
+			abort();
+	}
+	s = &r->steps[r->nsteps++];
+	memset(s, 0, offsetof(struct uipt_step, what) + 1);
+	s->kind = k;
+	return s;
+}
+
+void uipt_result_note(struct uipt_result *r, int hook, const char *topic,
+		      const char *fmt, ...)
+{
+	struct uipt_step *s;
+	va_list ap;
+
+	if (!r || r->quiet)
+		return;
+	s = uipt_result_step(r, UIPT_STEP_NOTE);
+	s->hook = hook;
+	s->topic = topic;
+	va_start(ap, fmt);
+	vsnprintf(s->what, sizeof(s->what), fmt, ap);
+	va_end(ap);
+}
+
+/* ---- what targets ask of the core ---- */
+
+static struct uipt_eval *ev_of(const struct xt_pkt *pkt)
+{
+	return pkt->trace->ev;
+}
+
+static void op_reject(struct xt_pkt *pkt, int type, int code)
+{
+	struct uipt_eval *ev = ev_of(pkt);
+
+	if (ev->res)
+		ev->res->rejected = true;
+	uipt_reply_record(ev, pkt, type, code);
+}
+
+static void op_log(struct xt_pkt *pkt, const char *line)
+{
+	uipt_result_note(ev_of(pkt)->res, (int)pkt->hook, "log", "%s", line);
+}
+
+static void op_untrack(struct xt_pkt *pkt)
+{
+	struct uipt_eval *ev = ev_of(pkt);
+
+	pkt->untracked = true;
+	pkt->ct = NULL;
+	pkt->ctinfo = UIPT_CT_UNTRACKED;
+	ev->cur = NULL;
+}
+
+static void op_assume(struct xt_pkt *pkt, const char *what)
+{
+	uipt_result_note(ev_of(pkt)->res, (int)pkt->hook, "assume", "%s", what);
+}
+
+/* ---- opening and saving ---- */
+
+static bool any_ct_user(const struct uipt_eval *ev)
+{
+	if (ev->tables[T_NAT])
+		return true;
+	for (int i = 0; i < 5; i++)
+		if (ev->tables[i] && ev->tables[i]->uses_ct)
+			return true;
+	return false;
+}
+
+int uipt_eval_open(struct uipt_eval **out, bool dry_run)
+{
+	struct uipt_eval *ev = calloc(1, sizeof(*ev));
+
+	if (!ev)
+		abort();
+	ev->dry_run = dry_run;
+	ev->trace.ev = ev;
+	ev->ops = (struct uipt_eval_ops){
+		.nat = uipt_nat_op, .reject = op_reject, .log = op_log,
+		.untrack = op_untrack, .assume = op_assume,
+	};
+	ev->ct = uipt_ct_new();
+	*out = ev;
+	for (int i = 0; i < 5; i++)
+		if (uipt_ev_table_load(table_names[i], &ev->tables[i]) < 0)
+			return -1;
+	if (uipt_host_load(&ev->host) < 0 || uipt_evstate_load(ev) < 0)
+		return -1;
+	ev->ct_enabled = any_ct_user(ev);
+	return 0;
+}
+
+int uipt_eval_save(struct uipt_eval *ev)
+{
+	if (ev->dry_run)
+		return 0;
+	for (int i = 0; i < 5; i++)
+		if (ev->tables[i] && uipt_ev_table_store(ev->tables[i]) < 0)
+			return -1;
+	return uipt_evstate_save(ev);
+}
+
+void uipt_eval_close(struct uipt_eval *ev)
+{
+	if (!ev)
+		return;
+	for (int i = 0; i < 5; i++)
+		uipt_ev_table_free(ev->tables[i]);
+	uipt_host_free(ev->host);
+	uipt_ct_free(ev->ct);
+	free(ev);
+}
+
+/* ---- the hooks ---- */
+
+enum stage { S_END, S_TABLE, S_CT, S_NAT, S_CONFIRM };
+
+struct slot {
+	enum stage stage;
+	int table;
+};
+
+/* Each hook's stations in priority order. */
+static const struct slot hook_slots[NF_INET_NUMHOOKS][6] = {
+	[NF_INET_PRE_ROUTING] = { { S_TABLE, T_RAW }, { S_CT, 0 },
+				  { S_TABLE, T_MANGLE }, { S_NAT, T_NAT } },
+	[NF_INET_LOCAL_IN] = { { S_TABLE, T_MANGLE }, { S_TABLE, T_FILTER },
+			       { S_TABLE, T_SECURITY }, { S_NAT, T_NAT },
+			       { S_CONFIRM, 0 } },
+	[NF_INET_FORWARD] = { { S_TABLE, T_MANGLE }, { S_TABLE, T_FILTER },
+			      { S_TABLE, T_SECURITY } },
+	[NF_INET_LOCAL_OUT] = { { S_TABLE, T_RAW }, { S_CT, 0 }, { S_TABLE, T_MANGLE },
+				{ S_NAT, T_NAT }, { S_TABLE, T_FILTER },
+				{ S_TABLE, T_SECURITY } },
+	[NF_INET_POST_ROUTING] = { { S_TABLE, T_MANGLE }, { S_NAT, T_NAT },
+				   { S_CONFIRM, 0 } },
+};
+
+static void note_ct(struct uipt_eval *ev, struct xt_pkt *pkt)
+{
+	char line[256];
+
+	if (!ev->res)
+		return;
+	ev->res->ctstate = uipt_ctinfo_name(pkt);
+	if (ev->res->quiet)
+		return;
+	if (pkt->ct && ev->cur) {
+		uipt_ct_format(ev->cur, pkt->now_ns, line, sizeof(line));
+		uipt_result_note(ev->res, (int)pkt->hook, "conntrack", "%s: %s",
+				 uipt_ctinfo_name(pkt), line);
+	} else if (pkt->untracked) {
+		uipt_result_note(ev->res, (int)pkt->hook, "conntrack", "UNTRACKED");
+	}
+	ev->res->ctstate = uipt_ctinfo_name(pkt);
+}
+
+static unsigned int station(struct uipt_eval *ev, struct xt_pkt *pkt,
+			    const struct slot *s)
+{
+	struct uipt_ev_table *t = ev->tables[s->table];
+
+	switch (s->stage) {
+	case S_TABLE:
+		if (!t || !(t->blob.repl->valid_hooks & (1u << pkt->hook)))
+			return NF_ACCEPT;
+		return uipt_do_table(t, pkt, ev->res);
+	case S_CT:
+		if (!ev->ct_enabled)
+			return NF_ACCEPT;
+		if (pkt->ct || pkt->untracked) {
+			if (!pkt->untracked)
+				return NF_ACCEPT;
+			note_ct(ev, pkt);
+			return NF_ACCEPT;
+		}
+		if (!uipt_ct_in(ev, pkt))
+			return NF_STOLEN;
+		note_ct(ev, pkt);
+		return NF_ACCEPT;
+	case S_NAT:
+		return t ? uipt_nat_hook(ev, pkt) : NF_ACCEPT;
+	case S_CONFIRM:
+		if (ev->ct_enabled)
+			uipt_ct_confirm(ev, pkt);
+		return NF_ACCEPT;
+	case S_END:
+		break;
+	}
+	return NF_ACCEPT;
+}
+
+static const char *slot_table(const struct slot *s)
+{
+	return s->stage == S_CT ? "conntrack" : table_names[s->table];
+}
+
+/* Runs one hook; a verdict other than ACCEPT ends the packet's way. */
+static bool run_hook(struct uipt_eval *ev, struct xt_pkt *pkt, unsigned int hook)
+{
+	struct uipt_result *r = ev->res;
+
+	pkt->hook = hook;
+	for (int i = 0; i < 6; i++) {
+		const struct slot *s = &hook_slots[hook][i];
+		unsigned int v;
+
+		if (s->stage == S_END)
+			break;
+		v = station(ev, pkt, s);
+		if ((v & NF_VERDICT_MASK) == NF_ACCEPT)
+			continue;
+		r->drop_hook = (int)hook;
+		r->drop_table = slot_table(s);
+		switch (v & NF_VERDICT_MASK) {
+		case NF_QUEUE:
+			r->fate = UIPT_FATE_QUEUE;
+			r->queue_num = v >> NF_VERDICT_QBITS;
+			r->verdict = "QUEUE";
+			break;
+		case NF_STOLEN:
+			r->fate = UIPT_FATE_STOLEN;
+			r->verdict = "STOLEN";
+			break;
+		default:
+			r->fate = UIPT_FATE_DROP;
+			r->verdict = r->rejected ? "REJECT" : "DROP";
+		}
+		return false;
+	}
+	return true;
+}
+
+static void route_note(struct uipt_eval *ev, const struct uipt_route_result *rt)
+{
+	static const char *const kinds[] = { "local delivery", "forward", "unreachable" };
+
+	uipt_result_note(ev->res, -1, "route", "%s: %s", kinds[rt->kind], rt->why);
+}
+
+static void routing_drop(struct uipt_eval *ev, const char *why)
+{
+	struct uipt_result *r = ev->res;
+
+	r->fate = UIPT_FATE_DROP;
+	r->verdict = "DROP";
+	r->drop_hook = -1;
+	r->drop_table = "routing";
+	uipt_result_note(r, -1, "route", "dropped: %s", why);
+}
+
+static struct in_addr dst_of(const struct xt_pkt *pkt)
+{
+	struct in_addr a;
+
+	memcpy(&a, pkt->data + 16, 4);
+	return a;
+}
+
+static bool deliver_local(struct uipt_eval *ev, struct xt_pkt *pkt)
+{
+	pkt->out[0] = '\0';
+	if (!run_hook(ev, pkt, NF_INET_LOCAL_IN))
+		return false;
+	ev->res->delivered_local = true;
+	ev->res->where = "local";
+	return true;
+}
+
+/* ip_forward: TTL, then FORWARD and POSTROUTING. */
+static bool forward(struct uipt_eval *ev, struct xt_pkt *pkt,
+		    const struct uipt_route_result *rt)
+{
+	uint8_t *ip = pkt->data;
+
+	if (ip[8] <= 1) {
+		uipt_reply_record(ev, pkt, 11, 0);
+		routing_drop(ev, "TTL exceeded in forwarding (ICMP time-exceeded sent)");
+		return false;
+	}
+	ip[8]--;
+	uipt_pkt_fix_checksums(pkt);
+	uipt_ifname_copy(pkt->out, rt->out);
+	if (!run_hook(ev, pkt, NF_INET_FORWARD) ||
+	    !run_hook(ev, pkt, NF_INET_POST_ROUTING))
+		return false;
+	ev->res->where = "forward";
+	return true;
+}
+
+static uint8_t pkttype_of(const struct uipt_eval *ev, const struct uipt_pktspec *m,
+			  const struct xt_pkt *pkt)
+{
+	const struct uipt_host_iface *i = uipt_host_iface(ev->host, m->in);
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+	if (pkt->has_mac) {
+		if (!memcmp(pkt->mac, bcast, 6))
+			return PACKET_BROADCAST;
+		if (pkt->mac[0] & 1)
+			return PACKET_MULTICAST;
+		if (i && memcmp(pkt->mac, i->mac, 6) && memcmp(i->mac, "\0\0\0\0\0", 6))
+			return PACKET_OTHERHOST;
+		return PACKET_HOST;
+	}
+	/* Without a frame: as a sender on the wire would address it. */
+	if (uipt_host_addr_type(ev->host, dst_of(pkt), NULL) == RTN_BROADCAST)
+		return PACKET_BROADCAST;
+	if (uipt_host_addr_type(ev->host, dst_of(pkt), NULL) == RTN_MULTICAST)
+		return PACKET_MULTICAST;
+	return PACKET_HOST;
+}
+
+static void input_path(struct uipt_eval *ev, struct xt_pkt *pkt,
+		       const struct uipt_pktspec *m)
+{
+	struct uipt_route_result rt = { .want_why = !ev->res->quiet };
+
+	uipt_ifname_copy(pkt->in, m->in);
+	if (!uipt_host_iface(ev->host, m->in))
+		uipt_result_note(ev->res, -1, "host", "interface %s is not in the host model",
+				 m->in);
+	pkt->pkttype = pkttype_of(ev, m, pkt);
+	if (pkt->pkttype == PACKET_OTHERHOST)
+		return routing_drop(ev, "frame for another host's MAC (PACKET_OTHERHOST)");
+	if (!uipt_pkt_ip_csum_ok(pkt->data))
+		return routing_drop(ev, "bad IP header checksum (ip_rcv)");
+	if (!run_hook(ev, pkt, NF_INET_PRE_ROUTING))
+		return;
+	{
+		struct in_addr src;
+
+		memcpy(&src, pkt->data + 12, 4);
+		uipt_route_input(ev->host, pkt->in, src, dst_of(pkt), &rt);
+	}
+	route_note(ev, &rt);
+	if (rt.kind == UIPT_ROUTE_UNREACHABLE) {
+		if (rt.icmp_code >= 0)
+			uipt_reply_record(ev, pkt, 3, rt.icmp_code);
+		return routing_drop(ev, rt.why);
+	}
+	if (rt.kind == UIPT_ROUTE_LOCAL)
+		deliver_local(ev, pkt);
+	else
+		forward(ev, pkt, &rt);
+}
+
+static bool output_hooks(struct uipt_eval *ev, struct xt_pkt *pkt,
+			 struct uipt_route_result *rt)
+{
+	struct in_addr before = dst_of(pkt);
+	uint32_t mark = pkt->mark;
+
+	uipt_ifname_copy(pkt->out, rt->out);
+	if (!run_hook(ev, pkt, NF_INET_LOCAL_OUT))
+		return false;
+	/* ip_route_me_harder: a new destination or mark routes again. */
+	if (dst_of(pkt).s_addr != before.s_addr || pkt->mark != mark) {
+		uipt_route_output(ev->host, dst_of(pkt), rt);
+		uipt_result_note(ev->res, -1, "route", "rerouted: %s", rt->why);
+		if (rt->kind == UIPT_ROUTE_UNREACHABLE) {
+			routing_drop(ev, rt->why);
+			return false;
+		}
+		uipt_ifname_copy(pkt->out, rt->out);
+	}
+	return run_hook(ev, pkt, NF_INET_POST_ROUTING);
+}
+
+void uipt_hooks_output(struct uipt_eval *ev, struct xt_pkt *pkt)
+{
+	struct uipt_route_result rt = { .want_why = !ev->res->quiet };
+
+	pkt->local = true;
+	pkt->in[0] = '\0';
+	uipt_route_output(ev->host, dst_of(pkt), &rt);
+	route_note(ev, &rt);
+	if (rt.kind == UIPT_ROUTE_UNREACHABLE)
+		return routing_drop(ev, rt.why);
+	if (!output_hooks(ev, pkt, &rt))
+		return;
+	if (rt.kind != UIPT_ROUTE_LOCAL) {
+		ev->res->where = "output";
+		return;
+	}
+	/* Through lo and back in: PREROUTING and INPUT on lo. */
+	uipt_ifname_copy(pkt->in, rt.out);
+	pkt->out[0] = '\0';
+	pkt->pkttype = PACKET_HOST;
+	if (run_hook(ev, pkt, NF_INET_PRE_ROUTING))
+		deliver_local(ev, pkt);
+}
+
+static void fill_pkt(struct uipt_eval *ev, struct xt_pkt *pkt,
+		     const struct uipt_pktspec *m)
+{
+	pkt->mark = m->mark;
+	pkt->has_mac = m->has_mac;
+	if (m->has_mac) {
+		const struct uipt_host_iface *i = uipt_host_iface(ev->host, m->in);
+
+		/* Ethernet header: destination, source, type. */
+		if (m->has_mac_dst)
+			memcpy(pkt->mac, m->mac_dst, 6);
+		else if (i)
+			memcpy(pkt->mac, i->mac, 6);
+		memcpy(pkt->mac + 6, m->mac_src, 6);
+		pkt->mac[12] = 0x08;
+		pkt->mac[13] = 0x00;
+	}
+	pkt->has_owner = m->local && (m->has_uid || m->has_gid);
+	pkt->uid = m->uid;
+	pkt->gid = m->gid;
+	pkt->now_ns = m->has_time ? m->time_ns : ev->clock_ns;
+	pkt->host = ev->host;
+	pkt->trace = &ev->trace;
+	pkt->ops = &ev->ops;
+	pkt->assume_unknown_match = ev->assume_unknown_match;
+}
+
+static void finish(struct uipt_eval *ev, struct xt_pkt *pkt, struct uipt_result *r)
+{
+	if (!r->verdict) {
+		r->verdict = "ACCEPT";
+		r->fate = UIPT_FATE_ACCEPT;
+	}
+	if (!r->ctstate)
+		r->ctstate = ev->ct_enabled ? uipt_ctinfo_name(pkt) : "-";
+	if (ev->cur) {
+		if (!r->quiet)
+			uipt_ct_format(ev->cur, pkt->now_ns, r->ctline, sizeof(r->ctline));
+		if (!ev->cur->confirmed && ev->cur_new)
+			free(ev->cur);	/* dropped before confirm: forgotten */
+	}
+	ev->cur = NULL;
+	ev->cur_new = false;
+	pkt->ct = NULL;
+	uipt_ifname_copy(r->out, pkt->out);
+	r->final_len = pkt->len;
+	r->final_mark = pkt->mark;
+	r->final_pkt = *pkt;
+}
+
+int uipt_eval_packet(struct uipt_eval *ev, const struct uipt_pktspec *meta,
+		     const uint8_t *data, size_t len, struct uipt_result *res)
+{
+	struct xt_pkt *pkt = &res->final_pkt;
+
+	result_reset(res);
+	if (len > sizeof(res->final))
+		return xt_error(OTHER_PROBLEM, "packet too long (%zu bytes)", len);
+	memcpy(res->final, data, len);
+	memcpy(res->orig, data, len < sizeof(res->orig) ? len : sizeof(res->orig));
+	res->orig_len = (unsigned int)len;
+	uipt_ifname_copy(res->orig_in, meta->local ? "" : meta->in);
+	memset(pkt, 0, sizeof(*pkt));
+	if (uipt_pkt_parse(pkt, res->final, len) < 0)
+		return -1;
+	fill_pkt(ev, pkt, meta);
+	if (pkt->now_ns > ev->clock_ns)
+		ev->clock_ns = pkt->now_ns;
+	ev->res = res;
+	ev->cur = NULL;
+	if (meta->local)
+		uipt_hooks_output(ev, pkt);
+	else
+		input_path(ev, pkt, meta);
+	uipt_reply_send_all(ev, pkt);
+	finish(ev, pkt, res);
+	ev->res = NULL;
+	return 0;
+}

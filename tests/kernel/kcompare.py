@@ -1,0 +1,576 @@
+#!/usr/bin/python3
+"""Compares uiptables-trace with the real kernel.
+
+Three network namespaces made here and deleted at the end (client A,
+firewall FW, server B, joined by veth, documentation addresses only):
+
+  A a0 198.51.100.2/24 == eth0 198.51.100.1/24 FW eth1 203.0.113.1/24 == b0 203.0.113.2/24 B
+
+The ruleset is loaded into FW with iptables-legacy-restore and into a fresh
+uiptables state.  Each packet (a uiptables-trace option line, `-i eth0`
+from A, `-i eth1` from B) is traced by uiptables-trace first, which also
+fills in TCP sequence numbers as a peer would; the same bytes, built with
+scapy, are then sent into FW.  Compared per packet: which rules' and
+policies' counters rose (iptables-legacy-save -c before/after), and what
+arrived at A or B (addresses, ports, TTL) against the packet uiptables says
+leaves; at the end the conntrack tables, timeouts aside.
+
+FW-local packets are absorbed after INPUT by an nft chain made before the
+ruleset (so conntrack's confirm still runs first): FW's own stack never
+answers and moves no OUTPUT counters.
+
+  kcompare.py --prefix P --rules FILE (--packets FILE | --random SEED:N)
+              --trace DIR-WITH-UIPTABLES [--keep]
+Prints one line per mismatch and a last line "N packets, M mismatches".
+Exit 0 all agree, 1 some differ, 77 cannot run here (skip).
+"""
+import argparse, json, os, random, re, subprocess, sys, tempfile, time
+
+try:
+    from scapy.all import Ether, IP, TCP, UDP, ICMP, Raw, raw
+except ImportError:
+    print('python3-scapy is not installed', file=sys.stderr)
+    sys.exit(77)
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MAC = {'a0': '02:00:00:00:0a:00', 'eth0': '02:00:00:00:f0:00',
+       'eth1': '02:00:00:00:f0:01', 'b0': '02:00:00:00:0b:00'}
+
+
+def sh(cmd, check=True, input=None):
+    r = subprocess.run(cmd, shell=True, input=input, capture_output=True, text=True)
+    if check and r.returncode:
+        raise RuntimeError('%s: %s' % (cmd, r.stderr.strip()))
+    return r.stdout
+
+
+class Topo:
+    def __init__(self, prefix):
+        self.p = prefix
+        self.ns = {k: '%s_%s' % (prefix, k) for k in ('A', 'FW', 'B')}
+
+    def ex(self, ns, cmd, **kw):
+        return sh('ip netns exec %s %s' % (self.ns[ns], cmd), **kw)
+
+    def up(self):
+        for n in self.ns.values():
+            sh('ip netns add ' + n)
+        A, F, B = self.ns['A'], self.ns['FW'], self.ns['B']
+        sh('ip -n %s link add eth0 address %s type veth peer name a0 address %s netns %s'
+           % (F, MAC['eth0'], MAC['a0'], A))
+        sh('ip -n %s link add eth1 address %s type veth peer name b0 address %s netns %s'
+           % (F, MAC['eth1'], MAC['b0'], B))
+        for k, n in self.ns.items():
+            self.ex(k, 'sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1', check=False)
+        sh('ip -n %s addr add 198.51.100.2/24 dev a0' % A)
+        sh('ip -n %s addr add 203.0.113.2/24 dev b0' % B)
+        sh('ip -n %s addr add 198.51.100.1/24 brd + dev eth0 noprefixroute' % F)
+        sh('ip -n %s addr add 203.0.113.1/24 brd + dev eth1 noprefixroute' % F)
+        for n, devs in ((A, ['lo', 'a0']), (B, ['lo', 'b0']), (F, ['lo', 'eth0', 'eth1'])):
+            for d in devs:
+                sh('ip -n %s link set %s up' % (n, d))
+        sh('ip -n %s route add 198.51.100.0/24 via 198.51.100.2 dev eth0 onlink' % F)
+        sh('ip -n %s route add 203.0.113.0/24 via 203.0.113.2 dev eth1 onlink' % F)
+        sh('ip -n %s route add default via 203.0.113.2 dev eth1 onlink' % F)
+        sh('ip -n %s neigh replace 198.51.100.2 lladdr %s dev eth0 nud permanent' % (F, MAC['a0']))
+        sh('ip -n %s neigh replace 203.0.113.2 lladdr %s dev eth1 nud permanent' % (F, MAC['b0']))
+        self.ex('FW', 'sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 '
+                'net.ipv4.conf.default.rp_filter=0 net.ipv4.conf.eth0.rp_filter=0 '
+                'net.ipv4.conf.eth1.rp_filter=0 net.ipv4.conf.all.send_redirects=0 '
+                'net.ipv4.icmp_ratemask=0')
+        # A and B only capture and send: their own stacks stay silent.
+        for k in ('A', 'B'):
+            self.ex(k, 'iptables-legacy -t raw -A PREROUTING -j DROP')
+            self.ex(k, 'iptables-legacy -t raw -A OUTPUT -j DROP')
+        # Made before the ruleset: runs after conntrack's confirm.
+        self.ex('FW', 'nft -f -', input='table ip uiptk_absorb {\n'
+                ' chain in { type filter hook input priority 2147483647; policy drop; }\n}\n')
+
+    def down(self):
+        for n in self.ns.values():
+            sh('ip netns del ' + n, check=False)
+
+
+class Agent:
+    def __init__(self, topo, ns, ifname):
+        self.p = subprocess.Popen(['ip', 'netns', 'exec', topo.ns[ns], '/usr/bin/python3',
+                                   os.path.join(HERE, 'agent.py'), ifname],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def cmd(self, line):
+        self.p.stdin.write(line + '\n')
+        self.p.stdin.flush()
+        return self.p.stdout.readline().strip()
+
+    def send(self, frame):
+        self.cmd('send ' + frame.hex())
+
+    def sendip(self, pkt):
+        return self.cmd('sendip ' + pkt.hex())
+
+    def recv(self):
+        return [bytes.fromhex(h) for h in self.cmd('recv').split()]
+
+    def close(self):
+        try:
+            self.cmd('quit')
+        except Exception:
+            pass
+        self.p.wait(timeout=5)
+
+
+def counters(topo):
+    """table:chain:rule:N / table:chain:policy -> packets."""
+    out, table, num = {}, None, {}
+    for line in topo.ex('FW', 'iptables-legacy-save -c').splitlines():
+        if line.startswith('*'):
+            table, num = line[1:], {}
+        m = re.match(r'^:(\S+) (\S+) \[(\d+):\d+\]', line)
+        if m and m.group(2) != '-':
+            out['%s:%s:policy' % (table, m.group(1))] = int(m.group(3))
+        m = re.match(r'^\[(\d+):\d+\] -A (\S+)', line)
+        if m:
+            c = m.group(2)
+            num[c] = num.get(c, 0) + 1
+            out['%s:%s:rule:%d' % (table, c, num[c])] = int(m.group(1))
+    return out
+
+
+def rose(before, after):
+    return sorted(k for k, v in after.items() if v > before.get(k, 0))
+
+
+def uipt_hits(res):
+    hits = []
+    for s in res['steps']:
+        if s['kind'] == 'rule':
+            hits.append('%s:%s:rule:%d' % (s['table'], s['chain'], s['num']))
+        elif s['kind'] == 'policy':
+            hits.append('%s:%s:policy' % (s['table'], s['chain']))
+    return sorted(set(hits))
+
+
+BROADCAST = ('198.51.100.255', '203.0.113.255', '255.255.255.255')
+
+
+def l2_dst(o, ifname):
+    """As a sender on the wire addresses it: a broadcast IP in a broadcast
+    frame (pkttype looks at the frame, not the address)."""
+    return 'ff:ff:ff:ff:ff:ff' if o['dst'] in BROADCAST else MAC[ifname]
+
+
+def frame_of(o, ifname):
+    """The packet uiptables-trace traced, as an Ethernet frame into FW."""
+    src_mac = MAC['a0' if ifname == 'eth0' else 'b0']
+    ip = IP(src=o['src'], dst=o['dst'], ttl=o['ttl'], tos=o['tos'], id=0, flags=0)
+    if o['proto'] == 6:
+        l4 = TCP(sport=o['sport'], dport=o['dport'], seq=o['seq'], ack=o['ack'],
+                 flags=o['flags'], window=o['window'], options=[])
+    elif o['proto'] == 17:
+        l4 = UDP(sport=o['sport'], dport=o['dport'])
+    else:
+        return None
+    pkt = ip / l4
+    pad = o['len'] - len(pkt)
+    if pad > 0:
+        pkt = pkt / Raw(b'\0' * pad)
+    return Ether(src=src_mac, dst=l2_dst(o, ifname)) / pkt
+
+
+def icmp_frame(words, o, ifname):
+    """ICMP packets are rebuilt from uiptables' own bytes: run with --json
+    the orig has no ICMP body, so they are built from the option line."""
+    opts = dict(zip(words[::2], words[1::2]))
+    t = opts.get('--icmp-type', '8')
+    typ, _, code = t.partition('/')
+    src_mac = MAC['a0' if ifname == 'eth0' else 'b0']
+    icmp = ICMP(type=int(typ), code=int(code or 0), id=int(opts.get('--icmp-id', 1)),
+                seq=int(opts.get('--icmp-seq', 1)))
+    if int(typ) in (3, 4, 5, 11, 12):
+        inner = IP(src=opts['--inner-src'], dst=opts['--inner-dst'], ttl=64, id=0,
+                   proto=int(opts.get('--inner-proto', 17)))
+        ip = IP(src=o['src'], dst=o['dst'], ttl=o['ttl'], id=0, flags=0)
+        body = raw(inner)[:20]
+        body = body[:2] + (40).to_bytes(2, 'big') + body[4:10] + b'\0\0' + body[12:]
+        import struct
+        s = sum(struct.unpack('!10H', body))
+        while s >> 16:
+            s = (s & 0xffff) + (s >> 16)
+        body = body[:10] + struct.pack('!H', ~s & 0xffff) + body[12:]
+        sp, dp = int(opts.get('--inner-sport', 40000)), int(opts.get('--inner-dport', 53))
+        l4 = struct.pack('!HHHH', sp, dp, 20, 0)
+        icmp = ICMP(type=int(typ), code=int(code or 0), unused=0)
+        return Ether(src=src_mac, dst=l2_dst(o, ifname)) / ip / icmp / Raw(body + l4)
+    ip = IP(src=o['src'], dst=o['dst'], ttl=o['ttl'], id=0, flags=0)
+    return Ether(src=src_mac, dst=l2_dst(o, ifname)) / ip / icmp
+
+
+def seen(frames):
+    out = []
+    for f in frames:
+        e = Ether(f)
+        if IP not in e:
+            continue
+        ip = e[IP]
+        d = {'src': ip.src, 'dst': ip.dst, 'proto': ip.proto, 'ttl': ip.ttl}
+        if TCP in ip or UDP in ip:
+            l4 = ip[TCP] if TCP in ip else ip[UDP]
+            d['sport'], d['dport'] = l4.sport, l4.dport
+        out.append(d)
+    return out
+
+
+def expected(res):
+    """What should arrive at A and B: the packet if it leaves through
+    eth0/eth1, and the packets generated for it (REJECT, ICMP errors)."""
+    want = {'A': [], 'B': []}
+    def add(f):
+        if f.get('out') not in ('eth0', 'eth1'):
+            return
+        d = {k: f[k] for k in ('src', 'dst', 'proto', 'ttl')}
+        if 'sport' in f:
+            d['sport'], d['dport'] = f['sport'], f['dport']
+        want['A' if f['out'] == 'eth0' else 'B'].append(d)
+    if res['verdict'] == 'ACCEPT' and res['fate'] in ('forward', 'output'):
+        add(res['final'])
+    for rep in res.get('replies', []):
+        if rep.get('verdict') == 'ACCEPT' and not rep.get('local') and 'packet' in rep:
+            add(rep['packet'])
+    return want
+
+
+class Uipt:
+    def __init__(self, bindir, state):
+        self.bin = bindir
+        self.env = dict(os.environ, UIPTABLES_STATE=state)
+
+    def run(self, args, input=None):
+        r = subprocess.run([os.path.join(self.bin, args[0])] + args[1:], input=input,
+                           capture_output=True, text=True, env=self.env)
+        return r
+
+
+def fresh(lines, margin=5):
+    """conntrack lines whose timeout is more than margin seconds away."""
+    out = []
+    for l in lines:
+        w = l.split()
+        if len(w) >= 3 and w[1].isdigit() and w[2].isdigit() and int(w[2]) <= margin:
+            continue
+        out.append(l)
+    return out
+
+
+def norm_ct(lines, ports=True):
+    """conntrack lines without timeouts and use counts, sorted; without the
+    reply tuple's ports when the kernel chose them at random."""
+    out = []
+    for l in lines:
+        w = l.split()
+        if len(w) < 3 or not w[1].isdigit():
+            continue
+        w[2] = 'T'
+        w = [x for x in w if not x.startswith('use=')]
+        if not ports:
+            srcs = [i for i, x in enumerate(w) if x.startswith('src=')]
+            if len(srcs) > 1:
+                w = w[:srcs[1]] + [x for x in w[srcs[1]:] if not x.startswith(('sport=', 'dport='))]
+        out.append(' '.join(w))
+    return sorted(out)
+
+
+def random_port(res):
+    """The kernel picked a NAT port at random: ports are not compared."""
+    return any('at random' in s.get('text', '') for s in res['steps'])
+
+
+def strip_ports(pkts):
+    return [{k: v for k, v in p.items() if k not in ('sport', 'dport')} for p in pkts]
+
+
+class Tracer:
+    """One uiptables-trace reading packet lines from a pipe, each stamped
+    with the time it is sent, so both conntrack clocks run alike."""
+    def __init__(self, u):
+        self.p = subprocess.Popen([os.path.join(u.bin, 'uiptables-trace'), '--json',
+                                   '--packets', '-'], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, text=True, env=u.env)
+        self.t0 = time.monotonic()
+
+    def now(self):
+        return time.monotonic() - self.t0
+
+    def trace(self, line):
+        self.p.stdin.write('%s --time %.6f\n' % (line, self.now()))
+        self.p.stdin.flush()
+        out = self.p.stdout.readline()
+        if not out.startswith('{"packet"'):
+            raise RuntimeError('uiptables-trace: ' + out + self.p.stdout.read())
+        return json.loads(out)
+
+    def close(self):
+        self.p.stdin.close()
+        self.p.stdout.read()
+        return self.p.wait()
+
+
+def settle(agents, want, wait=1.0):
+    """What arrives at A and B: at least what is expected, waiting up to
+    `wait` seconds for it, and 20 ms for anything more."""
+    got = {'A': [], 'B': []}
+    end = time.monotonic() + wait
+    time.sleep(0.02)
+    while True:
+        for k in ('A', 'B'):
+            got[k] += seen(agents[k].recv())
+        if all(len(got[k]) >= len(want[k]) for k in got) or time.monotonic() > end:
+            return got
+        time.sleep(0.01)
+
+
+def compare_packet(n, line, tracer, topo, agents, state, mism):
+    words = line.split()
+    res = tracer.trace(line)
+    local = '--local' in words
+    ifname = 'eth0' if local else words[words.index('-i') + 1]
+    o = res['orig']
+    frame = icmp_frame(words, o, ifname) if o['proto'] == 1 else frame_of(o, ifname)
+    before = state['counters']
+    if local:
+        # From FW's own stack: the IP packet only, through OUTPUT.
+        err = agents['FW'].sendip(raw(frame[IP]))
+        if err != 'ok' and res['verdict'] == 'ACCEPT':
+            mism.append('%d: %s\n    kernel refused to send (%s), uiptables: ACCEPT'
+                        % (n, line, err))
+    else:
+        agents['A' if ifname == 'eth0' else 'B'].send(raw(frame))
+    want = expected(res)
+    got = settle(agents, want)
+    # On a loaded machine the kernel may finish with the packet a little
+    # later (softirq): counters only grow, so read again while they differ.
+    for _ in range(6):
+        after = state['counters'] = counters(topo)
+        if rose(before, after) == uipt_hits(res):
+            break
+        time.sleep(0.05)
+    k_hits, u_hits = rose(before, after), uipt_hits(res)
+    if k_hits != u_hits:
+        mism.append('%d: %s\n    kernel rules: %s\n    uiptables:    %s'
+                    % (n, line, ' '.join(k_hits), ' '.join(u_hits)))
+    flow = frozenset(((o['src'], o.get('sport')), (o['dst'], o.get('dport'))))
+    if random_port(res):
+        state.setdefault('random', set()).add(flow)
+    for side in ('A', 'B'):
+        g, w = got[side], want[side]
+        if flow in state.get('random', ()):
+            g, w = strip_ports(g), strip_ports(w)
+        if g != w:
+            mism.append('%d: %s\n    at %s kernel: %s\n    uiptables:   %s'
+                        % (n, line, side, got[side], want[side]))
+
+
+# ---- random rulesets and flows ----
+
+ADDRS_A = ['198.51.100.2', '198.51.100.7', '198.51.100.1']
+ADDRS_B = ['203.0.113.2', '203.0.113.9', '203.0.113.1', '192.0.2.33']
+
+
+def random_ruleset(rng, have):
+    chains = ['u1', 'u2']
+    def match(chain):
+        m = []
+        if rng.random() < 0.4:
+            m.append('-s ' + rng.choice(['198.51.100.0/24', '203.0.113.0/25', '198.51.100.7']))
+        if rng.random() < 0.3:
+            m.append('-d ' + rng.choice(['203.0.113.0/24', '198.51.100.1', '192.0.2.0/24']))
+        p = rng.choice(['tcp', 'udp', 'icmp', None, None])
+        if p:
+            m.append('-p ' + p)
+            if p in ('tcp', 'udp') and rng.random() < 0.6:
+                m.append('-m %s --dport %s' % (p, rng.choice(['80', '53', '22', '1000:2000'])))
+            if p == 'tcp' and rng.random() < 0.2:
+                m.append('-m tcp --syn')
+        if rng.random() < 0.2:
+            m.append(rng.choice(['-o eth0', '-o eth1', '! -o eth1'] if chain == 'OUTPUT' else
+                                ['-i eth0', '-i eth1', '! -i eth0']))
+        if have.get('conntrack') and rng.random() < 0.3:
+            m.append('-m conntrack --ctstate ' + rng.choice(
+                ['NEW', 'ESTABLISHED', 'RELATED,ESTABLISHED', 'INVALID', 'NEW,ESTABLISHED']))
+        return ' '.join(m)
+    def target(chain, depth):
+        t = rng.random()
+        if t < 0.3:
+            return '-j ACCEPT'
+        if t < 0.5:
+            return '-j DROP'
+        if t < 0.6 and chain in chains:
+            return '-j RETURN'
+        if t < 0.75 and depth == 0:
+            return rng.choice(['-j', '-g']) + ' ' + rng.choice(chains)
+        return ''
+    lines = []
+    if have.get('mark'):
+        lines += ['*mangle', ':PREROUTING ACCEPT [0:0]', ':INPUT ACCEPT [0:0]',
+                  ':FORWARD ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]', ':POSTROUTING ACCEPT [0:0]',
+                  '-A PREROUTING -p udp -m udp --dport 53 -j MARK --set-mark 0x%x' % rng.randint(1, 3),
+                  '-A OUTPUT -p udp -j MARK --set-mark 0x2', 'COMMIT']
+    if have.get('notrack') and rng.random() < 0.5:
+        lines += ['*raw', ':PREROUTING ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]',
+                  '-A PREROUTING -p icmp -j NOTRACK', 'COMMIT']
+    lines += ['*filter', ':INPUT %s [0:0]' % rng.choice(['ACCEPT', 'DROP']),
+              ':FORWARD %s [0:0]' % rng.choice(['ACCEPT', 'DROP']),
+              ':OUTPUT %s [0:0]' % rng.choice(['ACCEPT', 'ACCEPT', 'DROP'])]
+    lines += [':%s - [0:0]' % c for c in chains]
+    if have.get('mark'):
+        lines.append('-A FORWARD -m mark --mark 0x%x -j %s' % (rng.randint(1, 3), rng.choice(['ACCEPT', 'DROP'])))
+        lines.append('-A OUTPUT -m mark --mark 0x2 -p udp -m udp --dport 53 -j %s'
+                     % rng.choice(['ACCEPT', 'DROP', 'u1']))
+    for chain, depth in (('INPUT', 0), ('FORWARD', 0), ('OUTPUT', 0), ('u1', 1), ('u2', 1)):
+        for _ in range(rng.randint(1, 6)):
+            lines.append(('-A %s %s %s' % (chain, match(chain), target(chain, depth))).replace('  ', ' ').strip())
+    lines.append('COMMIT')
+    if have.get('nat'):
+        lines += ['*nat', ':PREROUTING ACCEPT [0:0]', ':INPUT ACCEPT [0:0]',
+                  ':OUTPUT ACCEPT [0:0]', ':POSTROUTING ACCEPT [0:0]']
+        if rng.random() < 0.7:
+            lines.append('-A POSTROUTING -o eth1 -s 198.51.100.0/24 -j MASQUERADE')
+        if rng.random() < 0.7:
+            lines.append('-A PREROUTING -i eth1 -p tcp -m tcp --dport 8080 -j DNAT '
+                         '--to-destination 198.51.100.2:80')
+        lines.append('COMMIT')
+    return '\n'.join(lines) + '\n'
+
+
+def random_packets(rng, n):
+    """Flows: TCP handshakes with data and teardown, UDP exchanges, pings;
+    plus stray packets.  Replies come from the other side."""
+    out, port = [], 30000
+    while len(out) < n:
+        port += 1
+        k = rng.random()
+        a = rng.choice(ADDRS_A[:2])
+        b = rng.choice(ADDRS_B)
+        if k < 0.45:
+            dport = rng.choice([80, 22, 8080, 1500])
+            c = '-p tcp -s %s -d %s --sport %d --dport %d' % (a, b, port, dport)
+            r = '-p tcp -s %s -d %s --sport %d --dport %d' % (b, a, dport, port)
+            if dport == 8080 and b == '203.0.113.1':
+                c = '-p tcp -s 203.0.113.9 -d 203.0.113.1 --sport %d --dport 8080' % port
+                r = '-p tcp -s 198.51.100.2 -d 203.0.113.9 --sport 80 --dport %d' % port
+                ci, ri = 'eth1', 'eth0'
+            else:
+                ci, ri = 'eth0', 'eth1'
+            steps = [(ci, c, 'SYN'), (ri, r, 'SYN,ACK'), (ci, c, 'ACK'),
+                     (ci, c, 'PSH,ACK --payload hello'), (ri, r, 'ACK'),
+                     (ci, c, 'FIN,ACK'), (ri, r, 'FIN,ACK'), (ci, c, 'ACK')]
+            cut = rng.randint(1, len(steps))
+            for step, (i, s, f) in enumerate(steps[:cut]):
+                out.append('-i %s %s --flags %s' % (i, s, f))
+                # Now and then what real networks do: a retransmitted SYN,
+                # a reset, a segment far outside the window.
+                t = rng.random()
+                if step == 0 and t < 0.15:
+                    out.append('-i %s %s --flags SYN' % (i, s))
+                elif step > 1 and t < 0.05:
+                    j, o, _ = rng.choice(steps[:2])
+                    out.append('-i %s %s --flags RST,ACK' % (j, o))
+                elif step > 1 and t < 0.1:
+                    out.append('-i %s %s --flags ACK --seq %d' % (i, s, rng.choice([5, 3000000000])))
+        elif k < 0.7:
+            c = '-p udp -s %s -d %s --sport %d --dport 53' % (a, b, port)
+            r = '-p udp -s %s -d %s --sport 53 --dport %d' % (b, a, port)
+            out += ['-i eth0 ' + c, '-i eth1 ' + r, '-i eth0 ' + c][:rng.randint(1, 3)]
+        elif k < 0.85:
+            out.append('-i eth0 -p icmp -s %s -d %s --icmp-type 8 --icmp-id %d' % (a, b, port))
+            out.append('-i eth1 -p icmp -s %s -d %s --icmp-type 0 --icmp-id %d' % (b, a, port))
+        elif k < 0.9:
+            # sent by the firewall itself, and the answer
+            d = rng.choice(['203.0.113.2', '198.51.100.2', '192.0.2.33'])
+            i = 'eth1' if d != '198.51.100.2' else 'eth0'
+            out.append('--local -p udp -d %s --sport %d --dport 53' % (d, port))
+            src = '198.51.100.1' if i == 'eth0' else '203.0.113.1'
+            out.append('-i %s -p udp -s %s -d %s --sport 53 --dport %d' % (i, d, src, port))
+        else:
+            p = rng.choice(['tcp --flags ACK', 'tcp --flags RST', 'udp', 'tcp --flags FIN'])
+            s, d, i = (a, b, 'eth0') if rng.random() < 0.5 else (b, a, 'eth1')
+            out.append('-i %s -p %s -s %s -d %s --sport %d --dport %d'
+                       % (i, p, s, d, port, rng.choice([80, 53, 9])))
+    return out[:n]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--prefix', required=True)
+    ap.add_argument('--rules')
+    ap.add_argument('--packets')
+    ap.add_argument('--random')
+    ap.add_argument('--trace', required=True)
+    ap.add_argument('--state', required=True, help='directory for its uiptables state')
+    ap.add_argument('--no-conntrack-compare', action='store_true')
+    a = ap.parse_args()
+    # A state of its own: no counters or connections of an earlier run.
+    u = Uipt(a.trace, tempfile.mkdtemp(prefix='kcompare.', dir=a.state))
+    have = {}
+    for ext, rule in (('conntrack', '*filter\n-A INPUT -m conntrack --ctstate NEW\nCOMMIT\n'),
+                      ('mark', '*mangle\n-A INPUT -j MARK --set-mark 1\n-A INPUT -m mark --mark 1\nCOMMIT\n'),
+                      ('notrack', '*raw\n-A PREROUTING -j NOTRACK\nCOMMIT\n'),
+                      ('nat', '*nat\n-A POSTROUTING -j MASQUERADE\n-A PREROUTING -p tcp -j DNAT --to-destination 1.2.3.4\nCOMMIT\n')):
+        have[ext] = u.run(['uiptables-restore', '--test'], input=rule).returncode == 0
+    if a.random:
+        seed, n = (int(x) for x in a.random.split(':'))
+        rng = random.Random(seed)
+        rules = random_ruleset(rng, have)
+        packets = random_packets(rng, n)
+    else:
+        rules = open(a.rules).read()
+        packets = [l.strip() for l in open(a.packets) if l.strip() and not l.startswith('#')]
+    r = u.run(['uiptables-restore'], input=rules)
+    if r.returncode:
+        print('uiptables-restore failed: ' + r.stderr, file=sys.stderr)
+        return 2
+    topo, agents = Topo(a.prefix), {}
+    mism = []
+    try:
+        topo.up()
+        topo.ex('FW', 'iptables-legacy-restore', input=rules)
+        agents = {'A': Agent(topo, 'A', 'a0'), 'B': Agent(topo, 'B', 'b0')}
+        fw = Agent(topo, 'FW', '-')
+        time.sleep(0.2)
+        for ag in agents.values():
+            ag.recv()
+        state = {'counters': counters(topo)}
+        agents['FW'] = fw
+        tracer = Tracer(u)
+        for n, line in enumerate(packets, 1):
+            compare_packet(n, line, tracer, topo, agents, state, mism)
+        tracer.close()
+        if not a.no_conntrack_compare:
+            kl = topo.ex('FW', 'conntrack -L', check=False).splitlines()
+            end = tracer.now()	# the moment the kernel's table was read
+            ul = u.run(['uiptables-trace', '--conntrack', '--time', '%.6f' % end]).stdout.splitlines()
+            k, us = norm_ct(kl), norm_ct(ul)
+            remapped = bool(state.get('random'))
+            # An entry about to expire may be gone on one side only: the two
+            # clocks are read a moment apart on a loaded machine.
+            kl, ul = fresh(kl), fresh(ul)
+            k, us = norm_ct(kl), norm_ct(ul)
+            if remapped:
+                k, us = norm_ct(kl, False), norm_ct(ul, False)
+            if k != us:
+                mism.append('conntrack tables differ:\n  only kernel:    %s\n  only uiptables: %s'
+                            % ('\n                  '.join(sorted(set(k) - set(us))),
+                               '\n                  '.join(sorted(set(us) - set(k)))))
+    finally:
+        for ag in agents.values():
+            ag.close()
+        topo.down()
+    for m in mism:
+        print(m)
+    if a.random and mism:
+        print('ruleset:\n' + rules)
+    print('%d packets, %d mismatches' % (len(packets), len(mism)))
+    return 1 if mism else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
