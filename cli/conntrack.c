@@ -2585,14 +2585,7 @@ static int open_source(struct ct_cmd *c)
 {
 	int ret;
 
-	if (!(c->options & OPT(O_KERNEL))) {
-		/* the evaluator's table lands with the evaluator */
-		fprintf(stderr, "uconntrack: the evaluator's connection table "
-			"is not implemented yet; use --kernel\n");
-		c->err_status = EXIT_OTHER_PROBLEM;
-		return -1;
-	}
-	c->ops = &ct_kernel_source;
+	c->ops = c->options & OPT(O_KERNEL) ? &ct_kernel_source : &ct_eval_source;
 	ret = c->ops->open(&c->src);
 	if (ret < 0) {
 		c->op_err = ret;

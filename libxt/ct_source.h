@@ -130,5 +130,7 @@ struct ct_source_ops {
 
 /* The live kernel table over ctnetlink (libxt/ct_kernel.c). */
 extern const struct ct_source_ops ct_kernel_source;
+/* The evaluator's table in the state directory (libxt/ct_eval.c). */
+extern const struct ct_source_ops ct_eval_source;
 
 #endif /* UIPT_CT_SOURCE_H */

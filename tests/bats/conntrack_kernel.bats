@@ -453,10 +453,10 @@ compare_change() {
 
 # --- sources and permissions ----------------------------------------------
 
-@test "the evaluator's table is not there yet: says so, exit 1" {
-	run "$UCT" -L
-	assert_failure 1
-	assert_output "uconntrack: the evaluator's connection table is not implemented yet; use --kernel"
+@test "without --kernel: the evaluator's table, not the kernel's" {
+	UIPTABLES_STATE="$BATS_TEST_TMPDIR/empty-state" run "$UCT" -L
+	assert_success
+	assert_output "conntrack v1.4.7 (conntrack-tools): 0 flow entries have been shown."
 }
 
 @test "without CAP_NET_ADMIN: conntrack's message and a plain hint" {
