@@ -87,6 +87,8 @@ static int parse_uint_range(struct xt_option_call *cb)
 						"near \"%s\".\n", cb->ext_name, e->name, end);
 		}
 		store_uint(cb, cb->nvals++, v);
+		if (cb->nvals == 1)	/* n alone stands for n:n in val */
+			store_uint(cb, 1, v);
 		if (*end == '\0')
 			break;
 	}
