@@ -729,11 +729,14 @@ static int final_checks(struct cmdline *c)
 static int help_now(struct parser *p)
 {
 	struct cmdline *c = p->c;
+	char name[64];
 
-	if (!c->nmatches && (c->options & OPT_PROTOCOL) && p->proto_arg &&
-	    xt_find_match(p->proto_arg, NFPROTO_IPV4)) {
+	if (!c->nmatches && (c->options & OPT_PROTOCOL) && p->proto_arg) {
+		snprintf(name, sizeof(name), "%s", p->proto_arg);
+		for (char *s = name; *s; s++)	/* iptables lowers -p in place */
+			*s = (char)tolower((unsigned char)*s);
 		p->invert = false;
-		if (load_match(p, p->proto_arg) < 0)
+		if (xt_find_match(name, NFPROTO_IPV4) && load_match(p, name) < 0)
 			return -1;
 	}
 	return 0;

@@ -156,7 +156,7 @@ saves() {
 	[[ "$output" =~ ^([0-9]+)\ ([0-9]+)\ $ ]]
 	((BASH_REMATCH[1] < BASH_REMATCH[2]))
 	# -p NAME -h loads the protocol's match; a verdict is the standard target.
-	run uiptables -p tcp -h
+	run uiptables -p TCP -h
 	assert_success
 	assert_line --partial "--dport"
 	run uiptables -j ACCEPT -h
