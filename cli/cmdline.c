@@ -69,6 +69,7 @@ struct parser {
 	bool invert;
 	bool in_restore;
 	const char *optname;	/* as typed, for messages */
+	const char *proto_arg;	/* -p as typed, for -p NAME -h */
 	bool wait_interval_seen;
 };
 
@@ -406,6 +407,7 @@ static int parse_protocol(struct parser *p, const char *arg)
 	snprintf(lower, sizeof(lower), "%s", arg);
 	for (char *s = lower; *s; s++)
 		*s = (char)tolower((unsigned char)*s);
+	p->proto_arg = arg;
 	proto = xt_name_to_proto(lower);
 	if (proto < 0)
 		return xt_error(PARAMETER_PROBLEM, "unknown protocol \"%s\" specified", arg);
@@ -719,15 +721,29 @@ static int final_checks(struct cmdline *c)
 					     .xflags = u->xflags, .entry_ip = &rule };
 		if (fc && fc(&cb) < 0)
 			return -1;
-		if (xt_options_fcheck(cb.ext_name, opts, u->xflags) < 0) {
-			/* iptables' message has its own newline. */
-			char msg[256];
-
-			snprintf(msg, sizeof(msg), "%s", xt_error_msg());
-			return xt_error(PARAMETER_PROBLEM, "%s\n", msg);
-		}
+		if (xt_options_fcheck(cb.ext_name, opts, u->xflags) < 0)
+			return -1;
 	}
 	return build_addresses(c);
+}
+
+/* -h ends the parse where it stands, as iptables prints its help and
+ * exits there: no final checks.  With -p NAME and no -m, the protocol's
+ * match is loaded (if there is one) for its help. */
+static int help_now(struct parser *p)
+{
+	struct cmdline *c = p->c;
+	char name[64];
+
+	if (!c->nmatches && (c->options & OPT_PROTOCOL) && p->proto_arg) {
+		snprintf(name, sizeof(name), "%s", p->proto_arg);
+		for (char *s = name; *s; s++)	/* iptables lowers -p in place */
+			*s = (char)tolower((unsigned char)*s);
+		p->invert = false;
+		if (xt_find_match(name, NFPROTO_IPV4) && load_match(p, name) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 int cmdline_parse(struct cmdline *c, int argc, char **argv, bool in_restore)
@@ -756,6 +772,8 @@ int cmdline_parse(struct cmdline *c, int argc, char **argv, bool in_restore)
 			return xt_error_as(XT_ERR_NOPREFIX, PARAMETER_PROBLEM, "Bad argument `%s'", w);
 		if (r < 0)
 			return -1;
+		if (c->command & CMD_HELP)
+			return help_now(&p);
 	}
 	if (p.invert)
 		return xt_error(PARAMETER_PROBLEM, "nothing appropriate following !");

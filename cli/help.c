@@ -1,8 +1,10 @@
 /* -h: the usage text, or an extension's help after -m/-j. */
 #include <stdio.h>
+#include <string.h>
 #include "applets.h"
 #include "cmdline.h"
 #include "report.h"
+#include "../libxt/registry.h"
 
 static const char usage_text[] =
 "Usage: iptables -[ACD] chain rule-specification [options]\n"
@@ -53,16 +55,28 @@ static const char usage_text[] =
 " --set-counters -c PKTS BYTES   set the counter during insert/append\n"
 "[!] --version -V                print package version.\n";
 
+static void ext_help(const char *name, void (*help)(FILE *))
+{
+	printf("\n");
+	if (help)
+		help(stdout);
+	else
+		printf("%s does not take any options\n", name);
+}
+
+/* As iptables: the target's help (a verdict's is the standard target's),
+ * then each match's in command-line order. */
 void iptables_help(const struct cmdline *c)
 {
+	const struct xtables_target *t = c->target.target;
+
 	printf("iptables v%s\n\n%s", UIPT_IPTABLES_VERSION, usage_text);
+	if (!t && c->jumpto && !c->goto_ &&
+	    (!*c->jumpto || !strcmp(c->jumpto, "ACCEPT") || !strcmp(c->jumpto, "DROP") ||
+	     !strcmp(c->jumpto, "QUEUE") || !strcmp(c->jumpto, "RETURN")))
+		t = xt_find_target("standard", NFPROTO_IPV4);
+	if (t)
+		ext_help(t->name, t->help);
 	for (unsigned int i = 0; i < c->nmatches; i++)
-		if (c->matches[i].match->help) {
-			printf("\n");
-			c->matches[i].match->help(stdout);
-		}
-	if (c->target.target && c->target.target->help) {
-		printf("\n");
-		c->target.target->help(stdout);
-	}
+		ext_help(c->matches[i].match->name, c->matches[i].match->help);
 }

@@ -17,14 +17,6 @@ static const unsigned long long type_max[] = {
 	[XTTYPE_UINT64] = UINT64_MAX, [XTTYPE_UINT64RC] = UINT64_MAX,
 };
 
-static int out_of_range(const struct xt_option_call *cb,
-			unsigned long long min, unsigned long long max)
-{
-	return xt_error(PARAMETER_PROBLEM,
-			"%s: bad value for option \"--%s\", or out of range (%llu-%llu).",
-			cb->ext_name, cb->entry->name, min, max);
-}
-
 static void store_uint(struct xt_option_call *cb, unsigned int i,
 		       unsigned long long v)
 {
@@ -47,6 +39,7 @@ static void store_uint(struct xt_option_call *cb, unsigned int i,
 	}
 }
 
+/* xtopt_parse_int: the entry's min/max where given, else the type's. */
 static int parse_uint(struct xt_option_call *cb)
 {
 	const struct xt_option_entry *e = cb->entry;
@@ -54,111 +47,240 @@ static int parse_uint(struct xt_option_call *cb)
 	unsigned long long v;
 
 	if (!xt_strtoul(cb->arg, NULL, &v, min, max))
-		return out_of_range(cb, min, max);
+		return xt_error(PARAMETER_PROBLEM,
+				"%s: bad value for option \"--%s\", or out of range (%llu-%llu).\n",
+				cb->ext_name, e->name, min, max);
 	store_uint(cb, 0, v);
 	cb->nvals = 1;
 	return 0;
 }
 
-/* n, n:m, :m, n: — an empty end takes the type's bound. */
+/* xtopt_parse_mint: n, n:m, :m, n: or even "" — an empty part is 0 in
+ * front and the type's maximum behind; at most two parts. */
 static int parse_uint_range(struct xt_option_call *cb)
 {
 	const struct xt_option_entry *e = cb->entry;
 	unsigned long long max = e->max ? e->max : type_max[e->type];
-	unsigned long long lo = 0, hi = max;
-	const char *arg = cb->arg, *colon = strchr(arg, ':');
+	const char *arg = cb->arg;
 	char *end;
 
-	if (colon == arg) {
-		if (arg[1] && !xt_strtoul(arg + 1, NULL, &hi, 0, max))
-			return out_of_range(cb, 0, max);
-	} else if (!xt_strtoul(arg, &end, &lo, 0, max) ||
-		   (*end && *end != ':')) {
-		return out_of_range(cb, 0, max);
-	} else if (*end == ':' && end[1] &&
-		   !xt_strtoul(end + 1, NULL, &hi, 0, max)) {
-		return out_of_range(cb, 0, max);
+	cb->nvals = 0;
+	for (;; arg = end + 1) {
+		unsigned long long v;
+
+		if (cb->nvals == 2)
+			return xt_error(PARAMETER_PROBLEM,
+					"%s: Too many components for option \"--%s\" (max: 2)\n",
+					cb->ext_name, e->name);
+		if (*arg == '\0' || *arg == ':') {
+			end = (char *)arg;
+			v = cb->nvals == 1 ? max : 0;
+		} else {
+			if (!xt_strtoul(arg, &end, &v, 0, max))
+				return xt_error(PARAMETER_PROBLEM,
+						"%s: bad value for option \"--%s\" near \"%s\", "
+						"or out of range (0-%llu).\n",
+						cb->ext_name, e->name, arg, max);
+			if (*end != '\0' && *end != ':')
+				return xt_error(PARAMETER_PROBLEM,
+						"%s: Argument to \"--%s\" has unexpected characters "
+						"near \"%s\".\n", cb->ext_name, e->name, end);
+		}
+		store_uint(cb, cb->nvals++, v);
+		if (cb->nvals == 1)	/* n alone stands for n:n in val */
+			store_uint(cb, 1, v);
+		if (*end == '\0')
+			break;
 	}
-	store_uint(cb, 0, lo);
-	store_uint(cb, 1, colon ? hi : lo);
-	cb->nvals = colon ? 2 : 1;
 	return 0;
+}
+
+/* xtables_getportbyname: what getaddrinfo makes of it as a service
+ * (numbers in decimal, names from services(5)). */
+static int port_by_name(const char *name)
+{
+	struct addrinfo *res = NULL;
+	int port = -1;
+
+	if (getaddrinfo(NULL, name, NULL, &res) != 0)
+		return -1;
+	for (struct addrinfo *a = res; a; a = a->ai_next) {
+		if (a->ai_family == AF_INET6) {
+			port = ntohs(((struct sockaddr_in6 *)(void *)a->ai_addr)->sin6_port);
+			break;
+		}
+		if (a->ai_family == AF_INET) {
+			port = ntohs(((struct sockaddr_in *)(void *)a->ai_addr)->sin_port);
+			break;
+		}
+	}
+	freeaddrinfo(res);
+	return port;
+}
+
+static int no_port(const char *arg)
+{
+	return xt_error(PARAMETER_PROBLEM, "Port \"%s\" does not resolve to anything.\n", arg);
 }
 
 static int parse_port(struct xt_option_call *cb)
 {
-	int p = xt_parse_port(cb->arg, NULL);
+	int p = port_by_name(cb->arg);
 
 	if (p < 0)
-		return xt_error(PARAMETER_PROBLEM, "%s: Bad value for \"--%s\" option: \"%s\"",
-				cb->ext_name, cb->entry->name, cb->arg);
+		return no_port(cb->arg);
 	cb->val.port = (uint16_t)p;
 	cb->nvals = 1;
 	return 0;
 }
 
+/* xtopt_parse_mport: parts split at ':', an empty one keeps 0 in front
+ * and 65535 behind; one port stands for port:port. */
 static int parse_port_range(struct xt_option_call *cb)
 {
-	char buf[256], *colon;
-	int lo = 0, hi = 65535;
+	const struct xt_option_entry *e = cb->entry;
+	unsigned int maxparts = e->size / 2 ? e->size / 2 : 2;
+	char *dup = strdup(cb->arg), *rest = dup, *part;
 
-	snprintf(buf, sizeof(buf), "%s", cb->arg);
-	colon = strchr(buf, ':');
-	if (colon)
-		*colon = '\0';
-	if (buf[0] && (lo = xt_parse_port(buf, NULL)) < 0)
-		return xt_bad_value(cb->ext_name, cb->entry->name, cb->arg);
-	if (colon && colon[1] && (hi = xt_parse_port(colon + 1, NULL)) < 0)
-		return xt_bad_value(cb->ext_name, cb->entry->name, cb->arg);
-	cb->val.port_range[0] = (uint16_t)lo;
-	cb->val.port_range[1] = (uint16_t)(colon ? hi : lo);
-	cb->nvals = colon ? 2 : 1;
+	if (!dup)
+		abort();
+	cb->val.port_range[0] = 0;
+	cb->val.port_range[1] = UINT16_MAX;
+	cb->nvals = 0;
+	while ((part = strsep(&rest, ":")) != NULL) {
+		int p;
+
+		if (cb->nvals == maxparts) {
+			free(dup);
+			return xt_error(PARAMETER_PROBLEM,
+					"%s: Too many components for option \"--%s\" (max: %u)\n",
+					cb->ext_name, e->name, maxparts);
+		}
+		if (*part == '\0') {
+			cb->nvals++;
+			continue;
+		}
+		p = port_by_name(part);
+		if (p < 0) {
+			xt_error(PARAMETER_PROBLEM, "Port \"%s\" does not resolve to anything.\n",
+				 part);
+			free(dup);
+			return -1;
+		}
+		if (cb->nvals < 2)
+			cb->val.port_range[cb->nvals] = (uint16_t)p;
+		cb->nvals++;
+	}
+	free(dup);
+	if (cb->nvals == 1) {
+		cb->val.port_range[1] = cb->val.port_range[0];
+		cb->nvals++;
+	}
 	return 0;
 }
 
-static int parse_host(struct xt_option_call *cb, bool with_mask)
+/* xtopt_parse_host: getaddrinfo for IPv4, so names from hosts(5) and the
+ * inet_aton forms pass; every answer must be the same address. */
+static int parse_host(struct xt_option_call *cb, const char *name)
 {
-	char buf[256], *slash;
-	unsigned long long bits = 32;
+	struct addrinfo hints = { .ai_family = AF_INET };
+	struct addrinfo *res = NULL;
+	int ret = getaddrinfo(name, NULL, &hints, &res);
 
-	snprintf(buf, sizeof(buf), "%s", cb->arg);
-	slash = with_mask ? strchr(buf, '/') : NULL;
-	if (slash)
-		*slash++ = '\0';
+	if (ret != 0)
+		return xt_error(PARAMETER_PROBLEM, "getaddrinfo: %s\n", gai_strerror(ret));
+	memset(&cb->val.hmask, 0xff, sizeof(cb->val.hmask));
 	memset(&cb->val.haddr, 0, sizeof(cb->val.haddr));
-	memset(&cb->val.hmask, 0, sizeof(cb->val.hmask));
-	if (inet_pton(AF_INET, buf, &cb->val.haddr.in) != 1)
-		return xt_error(PARAMETER_PROBLEM, "host/network `%s' not found", buf);
-	if (slash && strchr(slash, '.')) {
-		if (inet_pton(AF_INET, slash, &cb->val.hmask.in) != 1)
-			return xt_error(PARAMETER_PROBLEM, "invalid mask `%s' specified", slash);
-		int c = xt_mask_to_cidr(&cb->val.hmask.in);
-		bits = c < 0 ? 32 : (unsigned int)c;
-	} else {
-		if (slash && !xt_strtoul(slash, NULL, &bits, 0, 32))
-			return xt_error(PARAMETER_PROBLEM, "invalid mask `%s' specified", slash);
-		cb->val.hmask.ip = bits ? htonl(~0u << (32 - bits)) : 0;
+	cb->val.hlen = 32;
+	for (struct addrinfo *a = res; a; a = a->ai_next) {
+		const struct in_addr *in = &((struct sockaddr_in *)(void *)a->ai_addr)->sin_addr;
+
+		if (a == res) {
+			cb->val.haddr.in = *in;
+		} else if (cb->val.haddr.in.s_addr != in->s_addr) {
+			freeaddrinfo(res);
+			return xt_error(PARAMETER_PROBLEM,
+					"%s resolves to more than one address\n", name);
+		}
 	}
-	cb->val.haddr.ip &= cb->val.hmask.ip;
+	freeaddrinfo(res);
+	return 0;
+}
+
+/* The part after '/': a prefix length first, then a dotted mask (any
+ * inet_aton form); a mask with holes acts as /32.  The address itself is
+ * kept as given, host bits and all. */
+static int parse_hostmask(struct xt_option_call *cb)
+{
+	const char *slash = strchr(cb->arg, '/');
+	struct addrinfo hints = { .ai_family = AF_INET, .ai_flags = AI_NUMERICHOST };
+	struct addrinfo *res = NULL;
+	unsigned long long bits;
+	char *host;
+	int ret;
+
+	if (!slash)
+		return parse_host(cb, cb->arg);
+	host = strndup(cb->arg, (size_t)(slash - cb->arg));
+	if (!host)
+		abort();
+	ret = parse_host(cb, host);
+	free(host);
+	if (ret < 0)
+		return -1;
+	if (!xt_strtoul(slash + 1, NULL, &bits, 0, 32)) {
+		struct in_addr m;
+
+		if (getaddrinfo(slash + 1, NULL, &hints, &res) != 0)
+			return xt_error(PARAMETER_PROBLEM,
+					"%s: bad value for option \"--%s\", neither a valid "
+					"network mask nor valid CIDR (0-32).\n",
+					cb->ext_name, cb->entry->name);
+		m = ((struct sockaddr_in *)(void *)res->ai_addr)->sin_addr;
+		freeaddrinfo(res);
+		int c = xt_mask_to_cidr(&m);
+		if (c < 0)	/* all ones and /32, as iptables' hlen of -1 gives */
+			return 0;
+		bits = (unsigned int)c;
+	}
+	memset(&cb->val.hmask, 0, sizeof(cb->val.hmask));
+	cb->val.hmask.ip = bits ? htonl(~0u << (32 - bits)) : 0;
 	cb->val.hlen = (uint8_t)bits;
 	return 0;
 }
 
+/* xtables_parse_mark_mask. */
 static int parse_markmask(struct xt_option_call *cb)
 {
 	unsigned long long v, m = UINT32_MAX;
 	char *end;
 
-	if (!xt_strtoul(cb->arg, &end, &v, 0, UINT32_MAX) ||
-	    (*end && (*end != '/' || !xt_strtoul(end + 1, NULL, &m, 0, UINT32_MAX))))
-		return xt_bad_value(cb->ext_name, cb->entry->name, cb->arg);
+	if (!xt_strtoul(cb->arg, &end, &v, 0, UINT32_MAX))
+		goto bad;
+	if (*end == '/') {
+		if (!xt_strtoul(end + 1, &end, &m, 0, UINT32_MAX))
+			goto bad;
+	}
+	if (*end != '\0')
+		return xt_error(PARAMETER_PROBLEM,
+				"%s: trailing garbage after value for option \"--%s\".\n",
+				cb->ext_name, cb->entry->name);
 	cb->val.mark = (uint32_t)v;
 	cb->val.mask = (uint32_t)m;
 	return 0;
+bad:
+	return xt_error(PARAMETER_PROBLEM,
+			"%s: bad integer value for option \"--%s\", or out of range.\n",
+			cb->ext_name, cb->entry->name);
 }
 
-static const char *const syslog_names[] = {
-	"emerg", "alert", "crit", "error", "warning", "notice", "info", "debug",
+/* The names iptables takes, case and all: no "err", no "warn". */
+static const struct {
+	const char *name;
+	uint8_t level;
+} syslog_names[] = {
+	{ "alert", 1 }, { "crit", 2 }, { "debug", 7 }, { "emerg", 0 }, { "error", 3 },
+	{ "info", 6 }, { "notice", 5 }, { "panic", 0 }, { "warning", 4 },
 };
 
 static int parse_sysloglevel(struct xt_option_call *cb)
@@ -169,48 +291,48 @@ static int parse_sysloglevel(struct xt_option_call *cb)
 		cb->val.syslog_level = (uint8_t)v;
 		return 0;
 	}
-	for (unsigned int i = 0; i < 8; i++)
-		if (!strcasecmp(cb->arg, syslog_names[i])) {
-			cb->val.syslog_level = (uint8_t)i;
+	for (size_t i = 0; i < sizeof(syslog_names) / sizeof(syslog_names[0]); i++)
+		if (!strcmp(cb->arg, syslog_names[i].name)) {
+			cb->val.syslog_level = syslog_names[i].level;
 			return 0;
 		}
-	if (!strcasecmp(cb->arg, "panic"))
-		cb->val.syslog_level = 0;
-	else if (!strcasecmp(cb->arg, "err"))
-		cb->val.syslog_level = 3;
-	else if (!strcasecmp(cb->arg, "warn"))
-		cb->val.syslog_level = 4;
-	else
-		return xt_error(PARAMETER_PROBLEM, "log level \"%s\" unknown", cb->arg);
-	return 0;
+	return xt_error(PARAMETER_PROBLEM, "log level \"%s\" unknown\n", cb->arg);
 }
 
+/* xtopt_parse_ethermac: six strtoul(16) parts of at most two characters
+ * each, so "42:1:2:3:4:5" and even an empty part pass. */
 static int parse_mac(struct xt_option_call *cb)
 {
-	unsigned int b[6];
-	char extra;
+	const char *arg = cb->arg;
+	char *end;
 
-	if (strlen(cb->arg) != 17 ||
-	    sscanf(cb->arg, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2],
-		   &b[3], &b[4], &b[5], &extra) != 6)
-		return xt_error(PARAMETER_PROBLEM, "Bad mac address \"%s\"", cb->arg);
-	for (int i = 0; i < 6; i++)
-		cb->val.ethermac[i] = (uint8_t)b[i];
+	for (int i = 0; i < 6; i++) {
+		cb->val.ethermac[i] = (uint8_t)strtoul(arg, &end, 16);
+		if (*end != (i < 5 ? ':' : '\0') || end - arg > 2)
+			return xt_error(PARAMETER_PROBLEM, "Invalid MAC address specified.");
+		arg = end + 1;
+	}
 	return 0;
 }
 
+/* xtopt_parse_string: .min/.max are checked; beyond the field's size
+ * the string is cut, silently. */
 static int parse_string(struct xt_option_call *cb)
 {
 	const struct xt_option_entry *e = cb->entry;
-	size_t max = e->max ? e->max : (e->size ? e->size - 1 : SIZE_MAX);
+	size_t len = strlen(cb->arg);
 
-	if (strlen(cb->arg) > max)
+	if (e->min && len < e->min)
 		return xt_error(PARAMETER_PROBLEM,
-				"%s: option \"--%s\" must be no more than %zu characters long",
-				cb->ext_name, e->name, max);
+				"Argument must have a minimum length of %llu characters\n",
+				e->min);
+	if (e->max && len > e->max)
+		return xt_error(PARAMETER_PROBLEM,
+				"Argument must have a maximum length of %llu characters\n",
+				e->max);
 	if (e->type == XTTYPE_ONEWORD && strpbrk(cb->arg, " \t\n"))
 		return xt_error(PARAMETER_PROBLEM,
-				"%s: option \"--%s\" must not contain whitespace",
+				"%s: option \"--%s\" must not contain whitespace\n",
 				cb->ext_name, e->name);
 	return 0;
 }
@@ -240,9 +362,9 @@ static int parse_value(struct xt_option_call *cb)
 	case XTTYPE_PORTRC:
 		return parse_port_range(cb);
 	case XTTYPE_HOST:
-		return parse_host(cb, false);
+		return parse_host(cb, cb->arg);
 	case XTTYPE_HOSTMASK:
-		return parse_host(cb, true);
+		return parse_hostmask(cb);
 	case XTTYPE_PROTOCOL:
 		proto = xt_name_to_proto(cb->arg);
 		if (proto < 0)
@@ -358,39 +480,47 @@ static const char *name_of(const struct xt_option_entry *opts, unsigned int id)
 	return "?";
 }
 
+/* As xtables_option_parse: used twice before inverted.  The messages end
+ * in a newline of their own, as iptables' do. */
 int xt_option_precheck(const char *ext, const struct xt_option_entry *e,
 		       unsigned int xflags, bool invert)
 {
+	unsigned int bit = 1u << e->id;
+
+	if ((!(e->flags & XTOPT_MULTI) || (e->excl & bit)) && (xflags & bit))
+		return xt_error(PARAMETER_PROBLEM,
+				"%s: option \"--%s\" can only be used once.\n", ext, e->name);
 	if (invert && !(e->flags & XTOPT_INVERT))
 		return xt_error(PARAMETER_PROBLEM,
-				"%s: option \"--%s\" cannot be inverted.", ext, e->name);
-	if (!(e->flags & XTOPT_MULTI) && (xflags & (1u << e->id)))
-		return xt_error(PARAMETER_PROBLEM,
-				"%s: option \"--%s\" can only be used once.", ext, e->name);
+				"%s: option \"--%s\" cannot be inverted.\n", ext, e->name);
 	return 0;
 }
 
+/* As xtables_options_fcheck: per entry in table order, mandatory first,
+ * then for each other id in turn "also" and "excl". */
 int xt_options_fcheck(const char *ext, const struct xt_option_entry *opts,
 		      unsigned int xflags)
 {
 	for (const struct xt_option_entry *e = opts; e && e->name; e++) {
-		bool seen = xflags & (1u << e->id);
-
-		if ((e->flags & XTOPT_MAND) && !seen)
+		if ((e->flags & XTOPT_MAND) && !(xflags & (1u << e->id)))
 			return xt_error(PARAMETER_PROBLEM,
-					"%s: option \"--%s\" must be specified", ext, e->name);
-		if (!seen)
+					"%s: option \"--%s\" must be specified\n", ext, e->name);
+		if (!(xflags & (1u << e->id)))
 			continue;
-		unsigned int clash = xflags & e->excl & ~(1u << e->id);
-		if (clash)
-			return xt_error(PARAMETER_PROBLEM,
-					"%s: option \"--%s\" cannot be used together with \"--%s\".",
-					ext, e->name, name_of(opts, (unsigned int)__builtin_ctz(clash)));
-		unsigned int missing = e->also & ~xflags;
-		if (missing)
-			return xt_error(PARAMETER_PROBLEM,
-					"%s: option \"--%s\" also requires \"--%s\".",
-					ext, e->name, name_of(opts, (unsigned int)__builtin_ctz(missing)));
+		for (unsigned int i = 0; i < 32; i++) {
+			unsigned int bit = 1u << i;
+
+			if (i == e->id || !((e->also | e->excl) & bit))
+				continue;
+			if ((e->also & bit) && !(xflags & bit))
+				return xt_error(PARAMETER_PROBLEM,
+						"%s: option \"--%s\" also requires \"--%s\".\n",
+						ext, e->name, name_of(opts, i));
+			if ((e->excl & bit) && (xflags & bit))
+				return xt_error(PARAMETER_PROBLEM,
+						"%s: option \"--%s\" cannot be used together with \"--%s\".\n",
+						ext, e->name, name_of(opts, i));
+		}
 	}
 	return 0;
 }

@@ -53,13 +53,14 @@ static bool family_ok(uint8_t ext, uint8_t want)
 	return ext == NFPROTO_UNSPEC || ext == want;
 }
 
-/* Exact family beats NFPROTO_UNSPEC, then the higher revision wins. */
+/* The highest revision wins; between equal revisions the exact family
+ * beats NFPROTO_UNSPEC (an IPv4-only rev 0 never hides an UNSPEC rev 1). */
 static bool better(uint8_t fam, uint8_t rev, uint8_t bfam, uint8_t brev,
 		   uint8_t want)
 {
-	if (fam != bfam)
-		return fam == want;
-	return rev > brev;
+	if (rev != brev)
+		return rev > brev;
+	return fam == want && bfam != want;
 }
 
 static struct xtables_match *match_lookup(const char *name, uint8_t family)

@@ -9,22 +9,31 @@
 #include <strings.h>
 #include <uiptables/xtables.h>
 
+/* As xtables_strtoul: leading blanks and '+' pass (strtoull takes them),
+ * a '-' after the blanks does not; *end is set whenever digits were read. */
 bool xt_strtoul(const char *s, char **end, unsigned long long *v,
 		unsigned long long min, unsigned long long max)
 {
+	unsigned long long x;
+	const char *p;
 	char *e;
 
-	if (!s || *s == '-' || isspace((unsigned char)*s) || !*s)
+	if (!s)
+		return false;
+	for (p = s; isspace((unsigned char)*p); p++)
+		;
+	if (*p == '-')
 		return false;
 	errno = 0;
-	*v = strtoull(s, &e, 0);
-	if (e == s || errno)
+	x = strtoull(s, &e, 0);
+	if (e == s)
 		return false;
 	if (end)
 		*end = e;
-	else if (*e)
+	if (errno == ERANGE || x < min || x > max)
 		return false;
-	return *v >= min && *v <= max;
+	*v = x;
+	return end ? true : *e == '\0';
 }
 
 int xt_service_to_port(const char *name, const char *proto)
