@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "blob.h"
-#include "registry.h"
+#include "extcache.h"
 
 struct reader {
 	const char *base;
@@ -69,7 +69,7 @@ static int check_matches(const struct reader *r, uint32_t off,
 		if (!memchr(em->u.user.name, 0, sizeof(em->u.user.name)))
 			return bad(r, off, "match name not terminated");
 		const struct xtables_match *ext =
-			xt_find_match_rev(em->u.user.name, em->u.user.revision, NFPROTO_IPV4);
+			uipt_find_match_cached(em->u.user.name, em->u.user.revision);
 		if (!ext)
 			return xt_error(OTHER_PROBLEM,
 					"table `%s': unknown match `%s' revision %u at offset %u",
@@ -99,7 +99,7 @@ static int check_target(const struct reader *r, uint32_t off,
 	if (is_error(e))
 		return t->u.target_size == UIPT_ERR_TARGET_SIZE ? 0 :
 		       bad(r, off, "error target of wrong size");
-	ext = xt_find_target_rev(t->u.user.name, t->u.user.revision, NFPROTO_IPV4);
+	ext = uipt_find_target_cached(t->u.user.name, t->u.user.revision);
 	if (!ext)
 		return xt_error(OTHER_PROBLEM,
 				"table `%s': unknown target `%s' revision %u at offset %u",

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "print.h"
-#include "registry.h"
+#include "extcache.h"
 
 const char *uipt_verdict_name(int verdict)
 {
@@ -23,7 +23,7 @@ const char *uipt_verdict_name(int verdict)
 
 static const struct xtables_target *target_ext(const struct xt_entry_target *t)
 {
-	return xt_find_target_rev(t->u.user.name, t->u.user.revision, NFPROTO_IPV4);
+	return uipt_find_target_cached(t->u.user.name, t->u.user.revision);
 }
 
 const char *uipt_rule_target_name(const struct uipt_rule *r)
@@ -105,7 +105,7 @@ static void save_matches(FILE *f, const struct ipt_entry *e)
 	for (uint32_t o = sizeof(*e); o < e->target_offset;) {
 		const struct xt_entry_match *m = (const void *)((const char *)e + o);
 		const struct xtables_match *x =
-			xt_find_match_rev(m->u.user.name, m->u.user.revision, NFPROTO_IPV4);
+			uipt_find_match_cached(m->u.user.name, m->u.user.revision);
 
 		fprintf(f, " -m %s", !x ? m->u.user.name :
 			x->alias ? x->alias(m->data) : x->name);
@@ -256,7 +256,7 @@ static void list_matches(FILE *f, const struct ipt_entry *e, unsigned int fmt)
 	for (uint32_t o = sizeof(*e); o < e->target_offset;) {
 		const struct xt_entry_match *m = (const void *)((const char *)e + o);
 		const struct xtables_match *x =
-			xt_find_match_rev(m->u.user.name, m->u.user.revision, NFPROTO_IPV4);
+			uipt_find_match_cached(m->u.user.name, m->u.user.revision);
 
 		if (x && x->print)
 			x->print(f, &e->ip, m->data, fmt & FMT_NUMERIC);

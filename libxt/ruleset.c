@@ -1,7 +1,7 @@
 /* Tables, chains and rules in memory. */
 #include <stdlib.h>
 #include <string.h>
-#include "registry.h"
+#include "extcache.h"
 #include "ruleset.h"
 
 static void *xrealloc(void *p, size_t n)
@@ -278,7 +278,7 @@ static bool same_matches(const struct ipt_entry *a, const struct ipt_entry *b)
 		    strcmp(ma->u.user.name, mb->u.user.name) ||
 		    ma->u.user.revision != mb->u.user.revision)
 			return false;
-		ext = xt_find_match_rev(ma->u.user.name, ma->u.user.revision, NFPROTO_IPV4);
+		ext = uipt_find_match_cached(ma->u.user.name, ma->u.user.revision);
 		if (ext)
 			user = ext->userspacesize;
 		if (!same_data(ma->data, mb->data, dsize, user))
@@ -310,7 +310,7 @@ static bool same_target(const struct uipt_rule *a, const struct uipt_rule *b)
 	    strcmp(ta->u.user.name, tb->u.user.name) ||
 	    ta->u.user.revision != tb->u.user.revision)
 		return false;
-	ext = xt_find_target_rev(ta->u.user.name, ta->u.user.revision, NFPROTO_IPV4);
+	ext = uipt_find_target_cached(ta->u.user.name, ta->u.user.revision);
 	if (ext)
 		user = ext->userspacesize;
 	return same_data(ta->data, tb->data, dsize, user);

@@ -107,23 +107,42 @@ void uipt_unlock(void)
 	lock_fd = -1;
 }
 
-/* 64-bit multiply-xor over words: fast enough for 100k-rule tables. */
+/*
+ * 64-bit multiply-xor over words, four independent lanes of 8 bytes each
+ * so that the multiplications overlap (about four times the speed of one
+ * chain), folded into one value at the end.  Every step of a lane is a
+ * bijection of its state, so any change of a single word is detected.
+ */
 #define CHECKSUM_SEED 0xcbf29ce484222325ull
+#define CHECKSUM_PRIME 0x100000001b3ull
 
-/* Chainable while every part but the last is a multiple of 8 bytes. */
-static uint64_t checksum(uint64_t h, const void *p, size_t len)
+static inline uint64_t mix(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * CHECKSUM_PRIME;
+	return h ^ (h >> 29);
+}
+
+static uint64_t checksum(const void *p, size_t len)
 {
 	const unsigned char *b = p;
-	uint64_t w;
+	uint64_t h[4] = { CHECKSUM_SEED, CHECKSUM_SEED ^ 1, CHECKSUM_SEED ^ 2,
+			  CHECKSUM_SEED ^ 3 }, w[4], r;
 
+	for (; len >= 32; len -= 32, b += 32) {
+		memcpy(w, b, 32);
+		h[0] = mix(h[0], w[0]);
+		h[1] = mix(h[1], w[1]);
+		h[2] = mix(h[2], w[2]);
+		h[3] = mix(h[3], w[3]);
+	}
+	r = mix(mix(mix(mix(CHECKSUM_SEED, h[0]), h[1]), h[2]), h[3]);
 	for (; len >= 8; len -= 8, b += 8) {
-		memcpy(&w, b, 8);
-		h = (h ^ w) * 0x100000001b3ull;
-		h ^= h >> 29;
+		memcpy(w, b, 8);
+		r = mix(r, w[0]);
 	}
 	while (len--)
-		h = (h ^ *b++) * 0x100000001b3ull;
-	return h;
+		r = (r ^ *b++) * CHECKSUM_PRIME;
+	return r;
 }
 
 static void table_path(char *buf, size_t n, const char *name)
@@ -151,7 +170,7 @@ static int map_file(const char *path, char **buf, size_t *len)
 		return xt_error(RESOURCE_PROBLEM, "cannot read %s", path);
 	}
 	*len = (size_t)st.st_size;
-	p = *len ? mmap(NULL, *len, PROT_READ, MAP_PRIVATE, fd, 0) : NULL;
+	p = *len ? mmap(NULL, *len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0) : NULL;
 	close(fd);
 	if (p == MAP_FAILED)
 		return xt_error(RESOURCE_PROBLEM, "cannot map %s: %s", path, strerror(errno));
@@ -186,7 +205,7 @@ static int decode(const char *path, char *buf, size_t len,
 	if (h.repl_len > blen ||
 	    blen - h.repl_len != (size_t)h.num_counters * sizeof(struct xt_counters))
 		return damaged(path, "sizes do not add up");
-	if (checksum(CHECKSUM_SEED, body, blen) != h.checksum)
+	if (checksum(body, blen) != h.checksum)
 		return damaged(path, "checksum mismatch");
 	repl = (struct ipt_replace *)body;
 	if (h.repl_len < sizeof(*repl) || repl->num_entries != h.num_counters)
@@ -282,7 +301,7 @@ static int write_table(const char *tmp, struct uipt_table *t)
 		errno = err;
 		return write_failed(tmp, fd, NULL, 0);
 	}
-	map = mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	map = mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, 0);
 	if (map == MAP_FAILED)
 		return write_failed(tmp, fd, map, total);
 	uipt_blob_fill(t, (struct ipt_replace *)(map + sizeof(h)), repl_len,
@@ -290,11 +309,13 @@ static int write_table(const char *tmp, struct uipt_table *t)
 	memcpy(h.magic, UIPT_STORE_MAGIC, sizeof(h.magic));
 	h.repl_len = repl_len;
 	h.num_counters = n;
-	h.checksum = checksum(CHECKSUM_SEED, map + sizeof(h), total - sizeof(h));
+	h.checksum = checksum(map + sizeof(h), total - sizeof(h));
 	memcpy(map, &h, sizeof(h));
-	if (fsync(fd) < 0)
-		return write_failed(tmp, fd, map, total);
+	/* Unmapped before the fsync: writeback of pages still mapped writable
+	 * must write-protect each one (a TLB shootdown per page). */
 	munmap(map, total);
+	if (fsync(fd) < 0)
+		return write_failed(tmp, fd, NULL, 0);
 	close(fd);
 	return 0;
 }
