@@ -26,6 +26,13 @@ void uipt_blob_measure(struct uipt_table *t, size_t *repl_len, uint32_t *nentrie
 void uipt_blob_fill(const struct uipt_table *t, struct ipt_replace *repl,
 		    size_t repl_len, struct xt_counters *ctr);
 void uipt_blob_free(struct uipt_blob *b);
+/* The same streamed: entries in blob order (UIPT_BLOB_ENTRIES), the
+ * counters in blob order (UIPT_BLOB_COUNTERS), each in pieces, then the
+ * ipt_replace header once (UIPT_BLOB_HEADER).  A sink returning nonzero
+ * stops the stream (it reports its own error); returns -1 then. */
+enum { UIPT_BLOB_ENTRIES, UIPT_BLOB_COUNTERS, UIPT_BLOB_HEADER };
+typedef int (*uipt_blob_sink)(void *ctx, int part, const void *p, size_t len);
+int uipt_blob_emit(struct uipt_table *t, uipt_blob_sink sink, void *ctx);
 
 /* Checks the blob as the kernel's translate_table would and turns it into a
  * table.  counters may be NULL. */
