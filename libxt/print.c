@@ -67,16 +67,52 @@ const char *uipt_save_proto(uint16_t proto)
 	return cache[proto];
 }
 
+/* Dotted quad of a network-order address, as inet_ntop writes it;
+ * returns the end.  save prints two per rule, 100k rules at a time. */
+static char *put_quad(char *p, struct in_addr a)
+{
+	const unsigned char *b = (const unsigned char *)&a.s_addr;
+
+	for (int i = 0; i < 4; i++) {
+		unsigned int v = b[i];
+
+		if (i)
+			*p++ = '.';
+		if (v >= 100)
+			*p++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*p++ = (char)('0' + v / 10 % 10);
+		*p++ = (char)('0' + v % 10);
+	}
+	return p;
+}
+
 static void save_addr(FILE *f, char opt, struct in_addr a, struct in_addr m, bool inv)
 {
+	char buf[64], *p = buf;
+	int cidr;
+
 	if (!m.s_addr && !inv)
 		return;
-	fprintf(f, "%s -%c %s", inv ? " !" : "", opt, xt_ipaddr_to_numeric(&a));
-	int cidr = xt_mask_to_cidr(&m);
-	if (cidr < 0)
-		fprintf(f, "/%s", xt_ipaddr_to_numeric(&m));
-	else
-		fprintf(f, "/%d", cidr);
+	if (inv) {
+		memcpy(p, " !", 2);
+		p += 2;
+	}
+	*p++ = ' ';
+	*p++ = '-';
+	*p++ = opt;
+	*p++ = ' ';
+	p = put_quad(p, a);
+	*p++ = '/';
+	cidr = xt_mask_to_cidr(&m);
+	if (cidr < 0) {
+		p = put_quad(p, m);
+	} else {
+		if (cidr >= 10)
+			*p++ = (char)('0' + cidr / 10);
+		*p++ = (char)('0' + cidr % 10);
+	}
+	fwrite(buf, 1, (size_t)(p - buf), f);
 }
 
 /* A bare "+" matches every interface: save leaves it out unless negated. */

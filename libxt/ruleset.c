@@ -175,18 +175,65 @@ void uipt_chain_rename(struct uipt_table *t, struct uipt_chain *c,
 	table_push(t, user_pos(t, name, &found), c);
 }
 
-struct uipt_rule *uipt_rule_new(const struct ipt_entry *e)
-{
-	struct uipt_rule *r = malloc(sizeof(*r) + e->next_offset);
+/*
+ * Rules of a restore come from a pool of large blocks, never freed one by
+ * one: 100k rules mean 100k mallocs otherwise, and the short-lived
+ * command-line strings freed between them make each one slow.
+ */
+#define POOL_BLOCK (1u << 20)
+#define POOL_MAX 8192
 
-	if (!r)
-		abort();
+static struct {
+	bool on;
+	char *cur;
+	size_t left;
+} pool;
+
+void uipt_rule_pool(bool on)
+{
+	pool.on = on;
+}
+
+static struct uipt_rule *rule_alloc(size_t entry_size, bool zero)
+{
+	size_t size = (sizeof(struct uipt_rule) + entry_size + 7) & ~(size_t)7;
+	struct uipt_rule *r;
+
+	if (pool.on && size <= POOL_MAX) {
+		if (pool.left < size) {
+			/* The tail of the old block is given up. */
+			if (!(pool.cur = calloc(1, POOL_BLOCK)))
+				abort();
+			pool.left = POOL_BLOCK;
+		}
+		r = (struct uipt_rule *)pool.cur;
+		pool.cur += size;
+		pool.left -= size;
+		r->in_arena = true;	/* fresh calloc'ed memory: zero */
+	} else {
+		r = zero ? calloc(1, size) : malloc(size);
+		if (!r)
+			abort();
+		r->in_arena = false;
+	}
 	r->jump = NULL;
-	r->counters = e->counters;
+	r->counters = (struct xt_counters){ 0, 0 };
 	r->comefrom = 0;
 	r->kind = UIPT_RULE_TARGET;
-	r->in_arena = false;
 	r->e = (struct ipt_entry *)r->bytes;
+	return r;
+}
+
+struct uipt_rule *uipt_rule_alloc(size_t entry_size)
+{
+	return rule_alloc(entry_size, true);
+}
+
+struct uipt_rule *uipt_rule_new(const struct ipt_entry *e)
+{
+	struct uipt_rule *r = rule_alloc(e->next_offset, false);
+
+	r->counters = e->counters;
 	memcpy(r->bytes, e, e->next_offset);
 	return r;
 }

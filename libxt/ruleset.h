@@ -28,7 +28,7 @@ struct uipt_rule {
 	struct xt_counters counters;
 	uint32_t comefrom;
 	uint8_t kind;
-	bool in_arena;		/* loaded: owned by the table's arena */
+	bool in_arena;		/* in the table's arena or the pool: not freed alone */
 	/* The entry: in bytes[] for rules made here, in the table's copy of
 	 * the blob for rules loaded (read-only: never written through). */
 	struct ipt_entry *e;
@@ -88,6 +88,11 @@ void uipt_chain_rename(struct uipt_table *t, struct uipt_chain *c,
 void uipt_chain_flush(struct uipt_chain *c);
 
 struct uipt_rule *uipt_rule_new(const struct ipt_entry *e);
+/* A rule whose entry, entry_size bytes in r->bytes, is all zero. */
+struct uipt_rule *uipt_rule_alloc(size_t entry_size);
+/* While on, new rules come from blocks that are never freed: for a
+ * short-lived process that makes many (restore). */
+void uipt_rule_pool(bool on);
 /* A rule in t's arena whose entry stays where it is, in t->map. */
 struct uipt_rule *uipt_rule_borrow(struct uipt_table *t, uint32_t slot,
 				   const struct ipt_entry *e);
