@@ -40,10 +40,13 @@ int uipt_blob_parse(const struct ipt_replace *repl, size_t len,
 		    const struct xt_counters *counters, struct uipt_table **out);
 /* The same without copying: the table keeps `keep` (holding repl and
  * counters, which must stay put) and calls release(keep, keep_len) when
- * freed, or at once on failure. */
+ * freed, or at once on failure.  seen, if not NULL, is given each entry
+ * in blob order once its bounds are checked (the backend checksums them). */
 int uipt_blob_parse_in_place(const struct ipt_replace *repl, size_t len,
 			     const struct xt_counters *counters,
 			     struct uipt_table **out, void *keep, size_t keep_len,
-			     void (*release)(void *, size_t));
+			     void (*release)(void *, size_t),
+			     void (*seen)(void *ctx, const void *entry, size_t len),
+			     void *seen_ctx);
 
 #endif

@@ -18,6 +18,8 @@ struct reader {
 	uint32_t *jump_off;	/* per rule awaiting a chain: its verdict */
 	struct uipt_rule **jumpers;
 	uint32_t njump;
+	void (*seen)(void *ctx, const void *entry, size_t len);
+	void *seen_ctx;
 };
 
 static int bad(const struct reader *r, uint32_t off, const char *what)
@@ -192,6 +194,8 @@ static int walk(struct reader *r)
 
 		if (check_entry(r, off) < 0)
 			return -1;
+		if (r->seen)
+			r->seen(r->seen_ctx, e, e->next_offset);
 		if (++i > repl->num_entries)
 			return bad(r, off, "more entries than num_entries");
 		bool last = off + e->next_offset == r->size;
@@ -276,10 +280,12 @@ static int check_header(const struct ipt_replace *repl, size_t len,
 }
 
 static int parse(const struct ipt_replace *repl, const void *entries,
-		 const struct xt_counters *counters, struct uipt_table *t)
+		 const struct xt_counters *counters, struct uipt_table *t,
+		 void (*seen)(void *, const void *, size_t), void *seen_ctx)
 {
 	struct xt_counters *zero = NULL;
-	struct reader r = { .repl = repl, .base = entries, .size = repl->size, .t = t };
+	struct reader r = { .repl = repl, .base = entries, .size = repl->size, .t = t,
+			    .seen = seen, .seen_ctx = seen_ctx };
 	int ret = -1;
 
 	if (!counters)
@@ -333,13 +339,15 @@ int uipt_blob_parse(const struct ipt_replace *repl, size_t len,
 	t->map = copy;
 	t->map_len = repl->size;
 	t->release = release_free;
-	return finish(t, parse(repl, copy, counters, t), out);
+	return finish(t, parse(repl, copy, counters, t, NULL, NULL), out);
 }
 
 int uipt_blob_parse_in_place(const struct ipt_replace *repl, size_t len,
 			     const struct xt_counters *counters,
 			     struct uipt_table **out, void *keep, size_t keep_len,
-			     void (*release)(void *, size_t))
+			     void (*release)(void *, size_t),
+			     void (*seen)(void *ctx, const void *entry, size_t len),
+			     void *seen_ctx)
 {
 	const struct uipt_table_def *def = NULL;
 	struct uipt_table *t;
@@ -352,5 +360,5 @@ int uipt_blob_parse_in_place(const struct ipt_replace *repl, size_t len,
 	t->map = keep;
 	t->map_len = keep_len;
 	t->release = release;
-	return finish(t, parse(repl, repl->entries, counters, t), out);
+	return finish(t, parse(repl, repl->entries, counters, t, seen, seen_ctx), out);
 }

@@ -233,7 +233,26 @@ static int damaged(const char *path, const char *why)
 			path, why);
 }
 
-/* Once the blob is handed to the parser, the mapping is the parser's. */
+/* While decode holds the mapping, a failed parse leaves it alone. */
+static bool holding;
+
+static void unmap_unless_held(void *p, size_t len)
+{
+	if (!holding)
+		unmap(p, len);
+}
+
+static void sum_entry(void *ctx, const void *p, size_t len)
+{
+	csum_update(ctx, p, len);
+}
+
+/*
+ * The entries are checksummed as the parser walks them, while they are in
+ * the cache: one pass over the file instead of two.  The parser's checks
+ * make it safe on any bytes; its table is thrown away if the sum is wrong.
+ * On success the mapping is the table's; on failure decode unmaps it.
+ */
 static int decode(const char *path, char *buf, size_t len,
 		  struct uipt_table **out, bool *handed)
 {
@@ -241,6 +260,8 @@ static int decode(const char *path, char *buf, size_t len,
 	const char *body = buf + sizeof(h);
 	size_t blen = len - sizeof(h);
 	struct ipt_replace *repl;
+	struct csum part[3];
+	char why[512];
 	int ret;
 
 	if (len < sizeof(h) || !buf)
@@ -250,25 +271,37 @@ static int decode(const char *path, char *buf, size_t len,
 		return damaged(path, "bad magic");
 	if (h.version != UIPT_STORE_VERSION || h.family != NFPROTO_IPV4)
 		return damaged(path, "unsupported version or family");
-	if (h.repl_len > blen ||
+	if (h.repl_len > blen || h.repl_len < sizeof(*repl) ||
 	    blen - h.repl_len != (size_t)h.num_counters * sizeof(struct xt_counters))
 		return damaged(path, "sizes do not add up");
-	if (h.repl_len < sizeof(*repl))
-		return damaged(path, "sizes do not add up");
-	if (checksum(body, h.repl_len, blen) != h.checksum)
-		return damaged(path, "checksum mismatch");
 	repl = (struct ipt_replace *)body;
-	if (repl->num_entries != h.num_counters)
-		return damaged(path, "entry count mismatch");
-	*handed = true;
+	if (repl->num_entries != h.num_counters) {
+		bool sum_ok = checksum(body, h.repl_len, blen) == h.checksum;
+
+		return damaged(path, sum_ok ? "entry count mismatch" : "checksum mismatch");
+	}
+	for (int i = 0; i < 3; i++)
+		csum_init(&part[i]);
+	holding = true;
 	ret = uipt_blob_parse_in_place(repl, h.repl_len,
 				       (const struct xt_counters *)(body + h.repl_len),
-				       out, buf, len, unmap);
+				       out, buf, len, unmap_unless_held,
+				       sum_entry, &part[UIPT_BLOB_ENTRIES]);
+	holding = false;
+	*handed = true;
 	if (ret < 0) {
-		char why[512];
+		bool sum_ok = checksum(body, h.repl_len, blen) == h.checksum;
 
 		snprintf(why, sizeof(why), "%s", xt_error_msg());
-		return damaged(path, why);
+		unmap(buf, len);
+		return damaged(path, sum_ok ? why : "checksum mismatch");
+	}
+	csum_update(&part[UIPT_BLOB_COUNTERS], body + h.repl_len, blen - h.repl_len);
+	csum_update(&part[UIPT_BLOB_HEADER], body, sizeof(*repl));
+	if (csum_fold(part) != h.checksum) {
+		uipt_table_free(*out);
+		*out = NULL;
+		return damaged(path, "checksum mismatch");
 	}
 	return 0;
 }
