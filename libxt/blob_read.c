@@ -33,14 +33,16 @@ static const struct xt_entry_target *target_of(const struct ipt_entry *e)
 	return (const struct xt_entry_target *)((const char *)e + e->target_offset);
 }
 
+/* The standard target's name is "". */
 static bool is_std(const struct ipt_entry *e)
 {
-	return !strcmp(target_of(e)->u.user.name, XT_STANDARD_TARGET);
+	return target_of(e)->u.user.name[0] == '\0';
 }
 
 static bool is_error(const struct ipt_entry *e)
 {
-	return !strcmp(target_of(e)->u.user.name, XT_ERROR_TARGET);
+	return !memcmp(target_of(e)->u.user.name, XT_ERROR_TARGET,
+		       sizeof(XT_ERROR_TARGET));
 }
 
 static bool unconditional(const struct ipt_entry *e)
@@ -291,7 +293,7 @@ static int parse(const struct ipt_replace *repl, const void *entries,
 	if (!counters)
 		counters = zero = calloc(repl->num_entries + 1, sizeof(*zero));
 	r.ctr = counters;
-	t->arena = calloc(repl->num_entries + 1, sizeof(*t->arena));
+	t->arena = uipt_arena_alloc(t, (size_t)repl->num_entries + 1);
 	r.jump_off = malloc((repl->num_entries + 1) * sizeof(*r.jump_off));
 	r.jumpers = malloc((repl->num_entries + 1) * sizeof(*r.jumpers));
 	if (!r.ctr || !r.jump_off || !r.jumpers || !t->arena)

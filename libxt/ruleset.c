@@ -1,6 +1,7 @@
 /* Tables, chains and rules in memory. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include "extcache.h"
 #include "ruleset.h"
 
@@ -74,10 +75,32 @@ void uipt_table_free(struct uipt_table *t)
 	for (uint32_t i = 0; i < t->n; i++)
 		chain_free(t->chains[i]);
 	free(t->chains);
-	free(t->arena);
+	if (t->arena_len)
+		munmap(t->arena, t->arena_len);
+	else
+		free(t->arena);
 	if (t->release)
 		t->release(t->map, t->map_len);
 	free(t);
+}
+
+/* Large arenas are mapped with their pages populated at once: touching
+ * them one by one costs a fault per page. */
+struct uipt_rule *uipt_arena_alloc(struct uipt_table *t, size_t n)
+{
+	size_t len = n * sizeof(*t->arena);
+	void *p;
+
+	if (len >= (1u << 20)) {
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		if (p != MAP_FAILED) {
+			t->arena_len = len;
+			return p;
+		}
+	}
+	t->arena_len = 0;
+	return calloc(n, sizeof(*t->arena));
 }
 
 void uipt_table_flush(struct uipt_table *t)

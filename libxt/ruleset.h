@@ -70,6 +70,7 @@ struct uipt_table {
 	/* Loading is the hot path of every command: loaded rules point into
 	 * one copy of the blob's entries and their headers are one array. */
 	struct uipt_rule *arena;
+	size_t arena_len;		/* bytes mapped, 0 if malloc'ed */
 	void *map;
 	size_t map_len;
 	void (*release)(void *map, size_t len);
@@ -77,6 +78,8 @@ struct uipt_table {
 
 struct uipt_table *uipt_table_new(const struct uipt_table_def *def);
 void uipt_table_free(struct uipt_table *t);
+/* Zeroed room for n loaded rules' headers, as t->arena. */
+struct uipt_rule *uipt_arena_alloc(struct uipt_table *t, size_t n);
 uint32_t uipt_table_num_entries(const struct uipt_table *t);
 void uipt_table_flush(struct uipt_table *t);
 
