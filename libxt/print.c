@@ -120,7 +120,10 @@ static void save_iface(FILE *f, char opt, const char *name, bool inv)
 {
 	if (!*name || (!inv && !strcmp(name, "+")))
 		return;
-	fprintf(f, "%s -%c %s", inv ? " !" : "", opt, name);
+	fputs(inv ? " ! -" : " -", f);
+	fputc(opt, f);
+	fputc(' ', f);
+	fputs(name, f);
 }
 
 static void save_ip(FILE *f, const struct ipt_ip *ip)
@@ -130,8 +133,10 @@ static void save_ip(FILE *f, const struct ipt_ip *ip)
 	save_iface(f, 'i', ip->iniface, ip->invflags & IPT_INV_VIA_IN);
 	save_iface(f, 'o', ip->outiface, ip->invflags & IPT_INV_VIA_OUT);
 	if (ip->proto || (ip->invflags & XT_INV_PROTO))
-		fprintf(f, "%s -p %s", ip->invflags & XT_INV_PROTO ? " !" : "",
-			uipt_save_proto(ip->proto));
+	{
+		fputs(ip->invflags & XT_INV_PROTO ? " ! -p " : " -p ", f);
+		fputs(uipt_save_proto(ip->proto), f);
+	}
 	if (ip->flags & IPT_F_FRAG)
 		fprintf(f, "%s -f", ip->invflags & IPT_INV_FRAG ? " !" : "");
 }
@@ -143,8 +148,8 @@ static void save_matches(FILE *f, const struct ipt_entry *e)
 		const struct xtables_match *x =
 			uipt_find_match_cached(m->u.user.name, m->u.user.revision);
 
-		fprintf(f, " -m %s", !x ? m->u.user.name :
-			x->alias ? x->alias(m->data) : x->name);
+		fputs(" -m ", f);
+		fputs(!x ? m->u.user.name : x->alias ? x->alias(m->data) : x->name, f);
 		if (x && x->save)
 			x->save(f, &e->ip, m->data);
 		o += m->u.match_size;
@@ -161,10 +166,12 @@ static void save_target(FILE *f, const struct uipt_rule *r)
 	case UIPT_RULE_FALLTHROUGH:
 		return;
 	case UIPT_RULE_JUMP:
-		fprintf(f, " -%c %s", e->ip.flags & IPT_F_GOTO ? 'g' : 'j', r->jump->name);
+		fputs(e->ip.flags & IPT_F_GOTO ? " -g " : " -j ", f);
+		fputs(r->jump->name, f);
 		return;
 	case UIPT_RULE_VERDICT:
-		fprintf(f, " -j %s", uipt_rule_target_name(r));
+		fputs(" -j ", f);
+		fputs(uipt_rule_target_name(r), f);
 		return;
 	}
 	x = target_ext(t);
@@ -191,7 +198,8 @@ void uipt_print_rule_save(FILE *f, const char *chain, const struct uipt_rule *r,
 	if (counters == SAVE_BRACKETS)
 		fprintf(f, "[%llu:%llu] ", (unsigned long long)r->counters.pcnt,
 			(unsigned long long)r->counters.bcnt);
-	fprintf(f, "-A %s", chain);
+	fputs("-A ", f);
+	fputs(chain, f);
 	save_ip(f, &e->ip);
 	save_matches(f, e);
 	if (counters == SAVE_INLINE)
