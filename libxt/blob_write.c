@@ -122,8 +122,8 @@ void uipt_blob_fill(const struct uipt_table *t, struct ipt_replace *repl,
  * sink in blob order, the counters likewise, the ipt_replace header last.
  * The staged bytes are still in the cache when the sink reads them.
  */
-#define STAGE_ENTRIES (256 * 1024)
-#define STAGE_COUNTERS 4096
+#define STAGE_ENTRIES (16 * 1024)
+#define STAGE_COUNTERS 256
 #define MAX_ENTRY 65536		/* next_offset is 16 bits */
 
 struct out {
