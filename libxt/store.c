@@ -179,6 +179,23 @@ static uint64_t csum_fold(const struct csum part[3])
 	return r;
 }
 
+/* Format 1's checksum: one lane over everything after the header.  Its
+ * files are still read; the next write turns them into format 2. */
+static uint64_t checksum_v1(const void *p, size_t len)
+{
+	const unsigned char *b = p;
+	uint64_t h = CHECKSUM_SEED, w;
+
+	for (; len >= 8; len -= 8, b += 8) {
+		memcpy(&w, b, 8);
+		h = (h ^ w) * CHECKSUM_PRIME;
+		h ^= h >> 29;
+	}
+	while (len--)
+		h = (h ^ *b++) * CHECKSUM_PRIME;
+	return h;
+}
+
 /* body: the ipt_replace (repl_len bytes with its entries), the counters. */
 static uint64_t checksum(const char *body, size_t repl_len, size_t len)
 {
@@ -269,14 +286,18 @@ static int decode(const char *path, char *buf, size_t len,
 	memcpy(&h, buf, sizeof(h));
 	if (memcmp(h.magic, UIPT_STORE_MAGIC, sizeof(h.magic)))
 		return damaged(path, "bad magic");
-	if (h.version != UIPT_STORE_VERSION || h.family != NFPROTO_IPV4)
+	if ((h.version != UIPT_STORE_VERSION && h.version != 1) ||
+	    h.family != NFPROTO_IPV4)
 		return damaged(path, "unsupported version or family");
 	if (h.repl_len > blen || h.repl_len < sizeof(*repl) ||
 	    blen - h.repl_len != (size_t)h.num_counters * sizeof(struct xt_counters))
 		return damaged(path, "sizes do not add up");
+	if (h.version == 1 && checksum_v1(body, blen) != h.checksum)
+		return damaged(path, "checksum mismatch");
 	repl = (struct ipt_replace *)body;
 	if (repl->num_entries != h.num_counters) {
-		bool sum_ok = checksum(body, h.repl_len, blen) == h.checksum;
+		bool sum_ok = h.version == 1 ||
+			      checksum(body, h.repl_len, blen) == h.checksum;
 
 		return damaged(path, sum_ok ? "entry count mismatch" : "checksum mismatch");
 	}
@@ -290,7 +311,8 @@ static int decode(const char *path, char *buf, size_t len,
 	holding = false;
 	*handed = true;
 	if (ret < 0) {
-		bool sum_ok = checksum(body, h.repl_len, blen) == h.checksum;
+		bool sum_ok = h.version == 1 ||
+			      checksum(body, h.repl_len, blen) == h.checksum;
 
 		snprintf(why, sizeof(why), "%s", xt_error_msg());
 		unmap(buf, len);
@@ -298,7 +320,7 @@ static int decode(const char *path, char *buf, size_t len,
 	}
 	csum_update(&part[UIPT_BLOB_COUNTERS], body + h.repl_len, blen - h.repl_len);
 	csum_update(&part[UIPT_BLOB_HEADER], body, sizeof(*repl));
-	if (csum_fold(part) != h.checksum) {
+	if (h.version != 1 && csum_fold(part) != h.checksum) {
 		uipt_table_free(*out);
 		*out = NULL;
 		return damaged(path, "checksum mismatch");
