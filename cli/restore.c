@@ -312,6 +312,7 @@ int iptables_restore_main(int argc, char **argv)
 	int ch, ret;
 
 	xt_registry_init();
+	uipt_rule_pool(true);
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "bcvVthnwWM:T:", opts, NULL)) != -1) {
 		switch (ch) {

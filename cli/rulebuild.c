@@ -177,11 +177,9 @@ static struct uipt_rule *make_rule(const struct cmdline *c,
 {
 	size_t msize = matches_size(c);
 	size_t size = UIPT_ENTRY_SIZE + msize + tp->size;
-	struct ipt_entry *e = calloc(1, size);
-	struct uipt_rule *r;
+	struct uipt_rule *r = uipt_rule_alloc(size);
+	struct ipt_entry *e = uipt_rule_entry(r);
 
-	if (!e)
-		abort();
 	e->ip = c->ip;
 	e->ip.src = s->a;
 	e->ip.smsk = s->m;
@@ -193,8 +191,6 @@ static struct uipt_rule *make_rule(const struct cmdline *c,
 	e->next_offset = (uint16_t)size;
 	put_matches(c, (char *)e->elems);
 	put_target(c, tp, (struct xt_entry_target *)((char *)e + e->target_offset));
-	r = uipt_rule_new(e);
-	free(e);
 	r->kind = (uint8_t)tp->kind;
 	r->counters = c->counters;
 	uipt_rule_set_jump(r, tp->chain);

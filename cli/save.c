@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include "applets.h"
 #include "report.h"
 #include "../libxt/error.h"
@@ -121,6 +122,9 @@ int iptables_save_main(int argc, char **argv)
 		perror(file);
 		return 1;
 	}
+	/* 100k rules are megabytes: write them in big pieces. */
+	if (!isatty(fileno(out)))
+		setvbuf(out, NULL, _IOFBF, 1 << 16);
 	if (uipt_lock(-1, 0) < 0)
 		return report_error("iptables-save");
 	if (table) {

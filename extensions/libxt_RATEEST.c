@@ -1,5 +1,4 @@
 /* RATEEST: feed a named rate estimator with the packets that reach it. */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -83,6 +82,45 @@ static int rateest_parse(struct xt_option_call *cb)
 	return 0;
 }
 
+/*
+ * -log(1 - 2^-ewma) for ewma = 1..31, the values glibc's log() gives, so
+ * that libm need not be loaded (about 300 KB resident) by every command
+ * for this one option.
+ */
+static const double neg_log_weight[31] = {
+	0x1.62e42fefa39efp-1,	/* 1 */
+	0x1.269621134db92p-2,	/* 2 */
+	0x1.1178e8227e47cp-3,	/* 3 */
+	0x1.08598b59e3a07p-4,	/* 4 */
+	0x1.0415d89e74444p-5,	/* 5 */
+	0x1.0205658935847p-6,	/* 6 */
+	0x1.010157588de71p-7,	/* 7 */
+	0x1.0080559588b35p-8,	/* 8 */
+	0x1.0040155d5889ep-9,	/* 9 */
+	0x1.0020055655889p-10,	/* 10 */
+	0x1.0010015575589p-11,	/* 11 */
+	0x1.0008005559559p-12,	/* 12 */
+	0x1.0004001555d56p-13,	/* 13 */
+	0x1.0002000555655p-14,	/* 14 */
+	0x1.0001000155575p-15,	/* 15 */
+	0x1.0000800055559p-16,	/* 16 */
+	0x1.0000400015556p-17,	/* 17 */
+	0x1.0000200005555p-18,	/* 18 */
+	0x1.0000100001555p-19,	/* 19 */
+	0x1.0000080000555p-20,	/* 20 */
+	0x1.0000040000155p-21,	/* 21 */
+	0x1.0000020000055p-22,	/* 22 */
+	0x1.0000010000015p-23,	/* 23 */
+	0x1.0000008000005p-24,	/* 24 */
+	0x1.0000004000001p-25,	/* 25 */
+	0x1.0000002p-26,	/* 26 */
+	0x1.0000001p-27,	/* 27 */
+	0x1.00000008p-28,	/* 28 */
+	0x1.00000004p-29,	/* 29 */
+	0x1.00000002p-30,	/* 30 */
+	0x1.00000001p-31,	/* 31 */
+};
+
 /* The kernel's estimator knows intervals of 2^n/4 s (n = -2..3 stored)
  * and an averaging weight of 2^-ewma_log per interval. */
 static int rateest_fcheck(struct xt_fcheck_call *cb)
@@ -96,12 +134,9 @@ static int rateest_fcheck(struct xt_fcheck_call *cb)
 	if (interval > 5)
 		return xt_error(PARAMETER_PROBLEM, "RATEEST: interval value is too large");
 	info->interval = (int8_t)(interval - 2);
-	for (ewma = 1; ewma < 32; ewma++) {
-		double w = 1.0 - 1.0 / (1u << ewma);
-
-		if (given_interval / (-log(w)) > given_ewma)
+	for (ewma = 1; ewma < 32; ewma++)
+		if (given_interval / neg_log_weight[ewma - 1] > given_ewma)
 			break;
-	}
 	ewma--;
 	if (ewma == 0 || ewma >= 31)
 		return xt_error(PARAMETER_PROBLEM, "RATEEST: ewmalog value is out of range");

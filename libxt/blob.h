@@ -26,6 +26,13 @@ void uipt_blob_measure(struct uipt_table *t, size_t *repl_len, uint32_t *nentrie
 void uipt_blob_fill(const struct uipt_table *t, struct ipt_replace *repl,
 		    size_t repl_len, struct xt_counters *ctr);
 void uipt_blob_free(struct uipt_blob *b);
+/* The same streamed: entries in blob order (UIPT_BLOB_ENTRIES), the
+ * counters in blob order (UIPT_BLOB_COUNTERS), each in pieces, then the
+ * ipt_replace header once (UIPT_BLOB_HEADER).  A sink returning nonzero
+ * stops the stream (it reports its own error); returns -1 then. */
+enum { UIPT_BLOB_ENTRIES, UIPT_BLOB_COUNTERS, UIPT_BLOB_HEADER };
+typedef int (*uipt_blob_sink)(void *ctx, int part, const void *p, size_t len);
+int uipt_blob_emit(struct uipt_table *t, uipt_blob_sink sink, void *ctx);
 
 /* Checks the blob as the kernel's translate_table would and turns it into a
  * table.  counters may be NULL. */
@@ -33,10 +40,13 @@ int uipt_blob_parse(const struct ipt_replace *repl, size_t len,
 		    const struct xt_counters *counters, struct uipt_table **out);
 /* The same without copying: the table keeps `keep` (holding repl and
  * counters, which must stay put) and calls release(keep, keep_len) when
- * freed, or at once on failure. */
+ * freed, or at once on failure.  seen, if not NULL, is given each entry
+ * in blob order once its bounds are checked (the backend checksums them). */
 int uipt_blob_parse_in_place(const struct ipt_replace *repl, size_t len,
 			     const struct xt_counters *counters,
 			     struct uipt_table **out, void *keep, size_t keep_len,
-			     void (*release)(void *, size_t));
+			     void (*release)(void *, size_t),
+			     void (*seen)(void *ctx, const void *entry, size_t len),
+			     void *seen_ctx);
 
 #endif

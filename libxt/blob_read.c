@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "blob.h"
-#include "registry.h"
+#include "extcache.h"
 
 struct reader {
 	const char *base;
@@ -18,6 +18,8 @@ struct reader {
 	uint32_t *jump_off;	/* per rule awaiting a chain: its verdict */
 	struct uipt_rule **jumpers;
 	uint32_t njump;
+	void (*seen)(void *ctx, const void *entry, size_t len);
+	void *seen_ctx;
 };
 
 static int bad(const struct reader *r, uint32_t off, const char *what)
@@ -31,14 +33,16 @@ static const struct xt_entry_target *target_of(const struct ipt_entry *e)
 	return (const struct xt_entry_target *)((const char *)e + e->target_offset);
 }
 
+/* The standard target's name is "". */
 static bool is_std(const struct ipt_entry *e)
 {
-	return !strcmp(target_of(e)->u.user.name, XT_STANDARD_TARGET);
+	return target_of(e)->u.user.name[0] == '\0';
 }
 
 static bool is_error(const struct ipt_entry *e)
 {
-	return !strcmp(target_of(e)->u.user.name, XT_ERROR_TARGET);
+	return !memcmp(target_of(e)->u.user.name, XT_ERROR_TARGET,
+		       sizeof(XT_ERROR_TARGET));
 }
 
 static bool unconditional(const struct ipt_entry *e)
@@ -69,7 +73,7 @@ static int check_matches(const struct reader *r, uint32_t off,
 		if (!memchr(em->u.user.name, 0, sizeof(em->u.user.name)))
 			return bad(r, off, "match name not terminated");
 		const struct xtables_match *ext =
-			xt_find_match_rev(em->u.user.name, em->u.user.revision, NFPROTO_IPV4);
+			uipt_find_match_cached(em->u.user.name, em->u.user.revision);
 		if (!ext)
 			return xt_error(OTHER_PROBLEM,
 					"table `%s': unknown match `%s' revision %u at offset %u",
@@ -99,7 +103,7 @@ static int check_target(const struct reader *r, uint32_t off,
 	if (is_error(e))
 		return t->u.target_size == UIPT_ERR_TARGET_SIZE ? 0 :
 		       bad(r, off, "error target of wrong size");
-	ext = xt_find_target_rev(t->u.user.name, t->u.user.revision, NFPROTO_IPV4);
+	ext = uipt_find_target_cached(t->u.user.name, t->u.user.revision);
 	if (!ext)
 		return xt_error(OTHER_PROBLEM,
 				"table `%s': unknown target `%s' revision %u at offset %u",
@@ -192,6 +196,8 @@ static int walk(struct reader *r)
 
 		if (check_entry(r, off) < 0)
 			return -1;
+		if (r->seen)
+			r->seen(r->seen_ctx, e, e->next_offset);
 		if (++i > repl->num_entries)
 			return bad(r, off, "more entries than num_entries");
 		bool last = off + e->next_offset == r->size;
@@ -276,16 +282,18 @@ static int check_header(const struct ipt_replace *repl, size_t len,
 }
 
 static int parse(const struct ipt_replace *repl, const void *entries,
-		 const struct xt_counters *counters, struct uipt_table *t)
+		 const struct xt_counters *counters, struct uipt_table *t,
+		 void (*seen)(void *, const void *, size_t), void *seen_ctx)
 {
 	struct xt_counters *zero = NULL;
-	struct reader r = { .repl = repl, .base = entries, .size = repl->size, .t = t };
+	struct reader r = { .repl = repl, .base = entries, .size = repl->size, .t = t,
+			    .seen = seen, .seen_ctx = seen_ctx };
 	int ret = -1;
 
 	if (!counters)
 		counters = zero = calloc(repl->num_entries + 1, sizeof(*zero));
 	r.ctr = counters;
-	t->arena = calloc(repl->num_entries + 1, sizeof(*t->arena));
+	t->arena = uipt_arena_alloc(t, (size_t)repl->num_entries + 1);
 	r.jump_off = malloc((repl->num_entries + 1) * sizeof(*r.jump_off));
 	r.jumpers = malloc((repl->num_entries + 1) * sizeof(*r.jumpers));
 	if (!r.ctr || !r.jump_off || !r.jumpers || !t->arena)
@@ -333,13 +341,15 @@ int uipt_blob_parse(const struct ipt_replace *repl, size_t len,
 	t->map = copy;
 	t->map_len = repl->size;
 	t->release = release_free;
-	return finish(t, parse(repl, copy, counters, t), out);
+	return finish(t, parse(repl, copy, counters, t, NULL, NULL), out);
 }
 
 int uipt_blob_parse_in_place(const struct ipt_replace *repl, size_t len,
 			     const struct xt_counters *counters,
 			     struct uipt_table **out, void *keep, size_t keep_len,
-			     void (*release)(void *, size_t))
+			     void (*release)(void *, size_t),
+			     void (*seen)(void *ctx, const void *entry, size_t len),
+			     void *seen_ctx)
 {
 	const struct uipt_table_def *def = NULL;
 	struct uipt_table *t;
@@ -352,5 +362,5 @@ int uipt_blob_parse_in_place(const struct ipt_replace *repl, size_t len,
 	t->map = keep;
 	t->map_len = keep_len;
 	t->release = release;
-	return finish(t, parse(repl, repl->entries, counters, t), out);
+	return finish(t, parse(repl, repl->entries, counters, t, seen, seen_ctx), out);
 }

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "print.h"
-#include "registry.h"
+#include "extcache.h"
 
 const char *uipt_verdict_name(int verdict)
 {
@@ -23,7 +23,7 @@ const char *uipt_verdict_name(int verdict)
 
 static const struct xtables_target *target_ext(const struct xt_entry_target *t)
 {
-	return xt_find_target_rev(t->u.user.name, t->u.user.revision, NFPROTO_IPV4);
+	return uipt_find_target_cached(t->u.user.name, t->u.user.revision);
 }
 
 const char *uipt_rule_target_name(const struct uipt_rule *r)
@@ -67,16 +67,52 @@ const char *uipt_save_proto(uint16_t proto)
 	return cache[proto];
 }
 
+/* Dotted quad of a network-order address, as inet_ntop writes it;
+ * returns the end.  save prints two per rule, 100k rules at a time. */
+static char *put_quad(char *p, struct in_addr a)
+{
+	const unsigned char *b = (const unsigned char *)&a.s_addr;
+
+	for (int i = 0; i < 4; i++) {
+		unsigned int v = b[i];
+
+		if (i)
+			*p++ = '.';
+		if (v >= 100)
+			*p++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*p++ = (char)('0' + v / 10 % 10);
+		*p++ = (char)('0' + v % 10);
+	}
+	return p;
+}
+
 static void save_addr(FILE *f, char opt, struct in_addr a, struct in_addr m, bool inv)
 {
+	char buf[64], *p = buf;
+	int cidr;
+
 	if (!m.s_addr && !inv)
 		return;
-	fprintf(f, "%s -%c %s", inv ? " !" : "", opt, xt_ipaddr_to_numeric(&a));
-	int cidr = xt_mask_to_cidr(&m);
-	if (cidr < 0)
-		fprintf(f, "/%s", xt_ipaddr_to_numeric(&m));
-	else
-		fprintf(f, "/%d", cidr);
+	if (inv) {
+		memcpy(p, " !", 2);
+		p += 2;
+	}
+	*p++ = ' ';
+	*p++ = '-';
+	*p++ = opt;
+	*p++ = ' ';
+	p = put_quad(p, a);
+	*p++ = '/';
+	cidr = xt_mask_to_cidr(&m);
+	if (cidr < 0) {
+		p = put_quad(p, m);
+	} else {
+		if (cidr >= 10)
+			*p++ = (char)('0' + cidr / 10);
+		*p++ = (char)('0' + cidr % 10);
+	}
+	fwrite(buf, 1, (size_t)(p - buf), f);
 }
 
 /* A bare "+" matches every interface: save leaves it out unless negated. */
@@ -84,7 +120,10 @@ static void save_iface(FILE *f, char opt, const char *name, bool inv)
 {
 	if (!*name || (!inv && !strcmp(name, "+")))
 		return;
-	fprintf(f, "%s -%c %s", inv ? " !" : "", opt, name);
+	fputs(inv ? " ! -" : " -", f);
+	fputc(opt, f);
+	fputc(' ', f);
+	fputs(name, f);
 }
 
 static void save_ip(FILE *f, const struct ipt_ip *ip)
@@ -94,8 +133,10 @@ static void save_ip(FILE *f, const struct ipt_ip *ip)
 	save_iface(f, 'i', ip->iniface, ip->invflags & IPT_INV_VIA_IN);
 	save_iface(f, 'o', ip->outiface, ip->invflags & IPT_INV_VIA_OUT);
 	if (ip->proto || (ip->invflags & XT_INV_PROTO))
-		fprintf(f, "%s -p %s", ip->invflags & XT_INV_PROTO ? " !" : "",
-			uipt_save_proto(ip->proto));
+	{
+		fputs(ip->invflags & XT_INV_PROTO ? " ! -p " : " -p ", f);
+		fputs(uipt_save_proto(ip->proto), f);
+	}
 	if (ip->flags & IPT_F_FRAG)
 		fprintf(f, "%s -f", ip->invflags & IPT_INV_FRAG ? " !" : "");
 }
@@ -105,10 +146,10 @@ static void save_matches(FILE *f, const struct ipt_entry *e)
 	for (uint32_t o = sizeof(*e); o < e->target_offset;) {
 		const struct xt_entry_match *m = (const void *)((const char *)e + o);
 		const struct xtables_match *x =
-			xt_find_match_rev(m->u.user.name, m->u.user.revision, NFPROTO_IPV4);
+			uipt_find_match_cached(m->u.user.name, m->u.user.revision);
 
-		fprintf(f, " -m %s", !x ? m->u.user.name :
-			x->alias ? x->alias(m->data) : x->name);
+		fputs(" -m ", f);
+		fputs(!x ? m->u.user.name : x->alias ? x->alias(m->data) : x->name, f);
 		if (x && x->save)
 			x->save(f, &e->ip, m->data);
 		o += m->u.match_size;
@@ -125,10 +166,12 @@ static void save_target(FILE *f, const struct uipt_rule *r)
 	case UIPT_RULE_FALLTHROUGH:
 		return;
 	case UIPT_RULE_JUMP:
-		fprintf(f, " -%c %s", e->ip.flags & IPT_F_GOTO ? 'g' : 'j', r->jump->name);
+		fputs(e->ip.flags & IPT_F_GOTO ? " -g " : " -j ", f);
+		fputs(r->jump->name, f);
 		return;
 	case UIPT_RULE_VERDICT:
-		fprintf(f, " -j %s", uipt_rule_target_name(r));
+		fputs(" -j ", f);
+		fputs(uipt_rule_target_name(r), f);
 		return;
 	}
 	x = target_ext(t);
@@ -155,7 +198,8 @@ void uipt_print_rule_save(FILE *f, const char *chain, const struct uipt_rule *r,
 	if (counters == SAVE_BRACKETS)
 		fprintf(f, "[%llu:%llu] ", (unsigned long long)r->counters.pcnt,
 			(unsigned long long)r->counters.bcnt);
-	fprintf(f, "-A %s", chain);
+	fputs("-A ", f);
+	fputs(chain, f);
 	save_ip(f, &e->ip);
 	save_matches(f, e);
 	if (counters == SAVE_INLINE)
@@ -256,7 +300,7 @@ static void list_matches(FILE *f, const struct ipt_entry *e, unsigned int fmt)
 	for (uint32_t o = sizeof(*e); o < e->target_offset;) {
 		const struct xt_entry_match *m = (const void *)((const char *)e + o);
 		const struct xtables_match *x =
-			xt_find_match_rev(m->u.user.name, m->u.user.revision, NFPROTO_IPV4);
+			uipt_find_match_cached(m->u.user.name, m->u.user.revision);
 
 		if (x && x->print)
 			x->print(f, &e->ip, m->data, fmt & FMT_NUMERIC);

@@ -1,7 +1,8 @@
 /* Tables, chains and rules in memory. */
 #include <stdlib.h>
 #include <string.h>
-#include "registry.h"
+#include <sys/mman.h>
+#include "extcache.h"
 #include "ruleset.h"
 
 static void *xrealloc(void *p, size_t n)
@@ -74,10 +75,32 @@ void uipt_table_free(struct uipt_table *t)
 	for (uint32_t i = 0; i < t->n; i++)
 		chain_free(t->chains[i]);
 	free(t->chains);
-	free(t->arena);
+	if (t->arena_len)
+		munmap(t->arena, t->arena_len);
+	else
+		free(t->arena);
 	if (t->release)
 		t->release(t->map, t->map_len);
 	free(t);
+}
+
+/* Large arenas are mapped with their pages populated at once: touching
+ * them one by one costs a fault per page. */
+struct uipt_rule *uipt_arena_alloc(struct uipt_table *t, size_t n)
+{
+	size_t len = n * sizeof(*t->arena);
+	void *p;
+
+	if (len >= (1u << 20)) {
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		if (p != MAP_FAILED) {
+			t->arena_len = len;
+			return p;
+		}
+	}
+	t->arena_len = 0;
+	return calloc(n, sizeof(*t->arena));
 }
 
 void uipt_table_flush(struct uipt_table *t)
@@ -175,18 +198,65 @@ void uipt_chain_rename(struct uipt_table *t, struct uipt_chain *c,
 	table_push(t, user_pos(t, name, &found), c);
 }
 
-struct uipt_rule *uipt_rule_new(const struct ipt_entry *e)
-{
-	struct uipt_rule *r = malloc(sizeof(*r) + e->next_offset);
+/*
+ * Rules of a restore come from a pool of large blocks, never freed one by
+ * one: 100k rules mean 100k mallocs otherwise, and the short-lived
+ * command-line strings freed between them make each one slow.
+ */
+#define POOL_BLOCK (1u << 20)
+#define POOL_MAX 8192
 
-	if (!r)
-		abort();
+static struct {
+	bool on;
+	char *cur;
+	size_t left;
+} pool;
+
+void uipt_rule_pool(bool on)
+{
+	pool.on = on;
+}
+
+static struct uipt_rule *rule_alloc(size_t entry_size, bool zero)
+{
+	size_t size = (sizeof(struct uipt_rule) + entry_size + 7) & ~(size_t)7;
+	struct uipt_rule *r;
+
+	if (pool.on && size <= POOL_MAX) {
+		if (pool.left < size) {
+			/* The tail of the old block is given up. */
+			if (!(pool.cur = calloc(1, POOL_BLOCK)))
+				abort();
+			pool.left = POOL_BLOCK;
+		}
+		r = (struct uipt_rule *)pool.cur;
+		pool.cur += size;
+		pool.left -= size;
+		r->in_arena = true;	/* fresh calloc'ed memory: zero */
+	} else {
+		r = zero ? calloc(1, size) : malloc(size);
+		if (!r)
+			abort();
+		r->in_arena = false;
+	}
 	r->jump = NULL;
-	r->counters = e->counters;
+	r->counters = (struct xt_counters){ 0, 0 };
 	r->comefrom = 0;
 	r->kind = UIPT_RULE_TARGET;
-	r->in_arena = false;
 	r->e = (struct ipt_entry *)r->bytes;
+	return r;
+}
+
+struct uipt_rule *uipt_rule_alloc(size_t entry_size)
+{
+	return rule_alloc(entry_size, true);
+}
+
+struct uipt_rule *uipt_rule_new(const struct ipt_entry *e)
+{
+	struct uipt_rule *r = rule_alloc(e->next_offset, false);
+
+	r->counters = e->counters;
 	memcpy(r->bytes, e, e->next_offset);
 	return r;
 }
@@ -278,7 +348,7 @@ static bool same_matches(const struct ipt_entry *a, const struct ipt_entry *b)
 		    strcmp(ma->u.user.name, mb->u.user.name) ||
 		    ma->u.user.revision != mb->u.user.revision)
 			return false;
-		ext = xt_find_match_rev(ma->u.user.name, ma->u.user.revision, NFPROTO_IPV4);
+		ext = uipt_find_match_cached(ma->u.user.name, ma->u.user.revision);
 		if (ext)
 			user = ext->userspacesize;
 		if (!same_data(ma->data, mb->data, dsize, user))
@@ -310,7 +380,7 @@ static bool same_target(const struct uipt_rule *a, const struct uipt_rule *b)
 	    strcmp(ta->u.user.name, tb->u.user.name) ||
 	    ta->u.user.revision != tb->u.user.revision)
 		return false;
-	ext = xt_find_target_rev(ta->u.user.name, ta->u.user.revision, NFPROTO_IPV4);
+	ext = uipt_find_target_cached(ta->u.user.name, ta->u.user.revision);
 	if (ext)
 		user = ext->userspacesize;
 	return same_data(ta->data, tb->data, dsize, user);

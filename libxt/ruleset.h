@@ -28,7 +28,7 @@ struct uipt_rule {
 	struct xt_counters counters;
 	uint32_t comefrom;
 	uint8_t kind;
-	bool in_arena;		/* loaded: owned by the table's arena */
+	bool in_arena;		/* in the table's arena or the pool: not freed alone */
 	/* The entry: in bytes[] for rules made here, in the table's copy of
 	 * the blob for rules loaded (read-only: never written through). */
 	struct ipt_entry *e;
@@ -70,6 +70,7 @@ struct uipt_table {
 	/* Loading is the hot path of every command: loaded rules point into
 	 * one copy of the blob's entries and their headers are one array. */
 	struct uipt_rule *arena;
+	size_t arena_len;		/* bytes mapped, 0 if malloc'ed */
 	void *map;
 	size_t map_len;
 	void (*release)(void *map, size_t len);
@@ -77,6 +78,8 @@ struct uipt_table {
 
 struct uipt_table *uipt_table_new(const struct uipt_table_def *def);
 void uipt_table_free(struct uipt_table *t);
+/* Zeroed room for n loaded rules' headers, as t->arena. */
+struct uipt_rule *uipt_arena_alloc(struct uipt_table *t, size_t n);
 uint32_t uipt_table_num_entries(const struct uipt_table *t);
 void uipt_table_flush(struct uipt_table *t);
 
@@ -88,6 +91,11 @@ void uipt_chain_rename(struct uipt_table *t, struct uipt_chain *c,
 void uipt_chain_flush(struct uipt_chain *c);
 
 struct uipt_rule *uipt_rule_new(const struct ipt_entry *e);
+/* A rule whose entry, entry_size bytes in r->bytes, is all zero. */
+struct uipt_rule *uipt_rule_alloc(size_t entry_size);
+/* While on, new rules come from blocks that are never freed: for a
+ * short-lived process that makes many (restore). */
+void uipt_rule_pool(bool on);
 /* A rule in t's arena whose entry stays where it is, in t->map. */
 struct uipt_rule *uipt_rule_borrow(struct uipt_table *t, uint32_t slot,
 				   const struct ipt_entry *e);

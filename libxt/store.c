@@ -107,23 +107,107 @@ void uipt_unlock(void)
 	lock_fd = -1;
 }
 
-/* 64-bit multiply-xor over words: fast enough for 100k-rule tables. */
+/*
+ * 64-bit multiply-xor over words, in four independent lanes taking turns
+ * word by word, so that the multiplications overlap; the lanes and the
+ * word count are folded into one value at the end.  Every step of a lane
+ * is a bijection of its state, so any change of a single word is
+ * detected.  A file's checksum folds those of its entries, its counters
+ * and its ipt_replace header, in that order: the order they are written.
+ */
 #define CHECKSUM_SEED 0xcbf29ce484222325ull
+#define CHECKSUM_PRIME 0x100000001b3ull
 
-/* Chainable while every part but the last is a multiple of 8 bytes. */
-static uint64_t checksum(uint64_t h, const void *p, size_t len)
+struct csum {
+	uint64_t h[4];
+	uint64_t n;		/* words so far */
+};
+
+static inline uint64_t mix(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * CHECKSUM_PRIME;
+	return h ^ (h >> 29);
+}
+
+static void csum_init(struct csum *c)
+{
+	for (int i = 0; i < 4; i++)
+		c->h[i] = CHECKSUM_SEED ^ (uint64_t)i;
+	c->n = 0;
+}
+
+/* Chainable while every piece but the last is a multiple of 8 bytes. */
+static void csum_update(struct csum *c, const void *p, size_t len)
 {
 	const unsigned char *b = p;
-	uint64_t w;
+	uint64_t w[4];
+
+	for (; len >= 8 && (c->n & 3); len -= 8, b += 8, c->n++) {
+		memcpy(w, b, 8);
+		c->h[c->n & 3] = mix(c->h[c->n & 3], w[0]);
+	}
+	for (; len >= 32; len -= 32, b += 32, c->n += 4) {
+		memcpy(w, b, 32);
+		c->h[0] = mix(c->h[0], w[0]);
+		c->h[1] = mix(c->h[1], w[1]);
+		c->h[2] = mix(c->h[2], w[2]);
+		c->h[3] = mix(c->h[3], w[3]);
+	}
+	for (; len >= 8; len -= 8, b += 8, c->n++) {
+		memcpy(w, b, 8);
+		c->h[c->n & 3] = mix(c->h[c->n & 3], w[0]);
+	}
+	while (len--)
+		c->h[0] = (c->h[0] ^ *b++) * CHECKSUM_PRIME;
+}
+
+static uint64_t csum_final(const struct csum *c)
+{
+	uint64_t r = CHECKSUM_SEED;
+
+	for (int i = 0; i < 4; i++)
+		r = mix(r, c->h[i]);
+	return mix(r, c->n);
+}
+
+static uint64_t csum_fold(const struct csum part[3])
+{
+	uint64_t r = CHECKSUM_SEED;
+
+	for (int i = 0; i < 3; i++)
+		r = mix(r, csum_final(&part[i]));
+	return r;
+}
+
+/* Format 1's checksum: one lane over everything after the header.  Its
+ * files are still read; the next write turns them into format 2. */
+static uint64_t checksum_v1(const void *p, size_t len)
+{
+	const unsigned char *b = p;
+	uint64_t h = CHECKSUM_SEED, w;
 
 	for (; len >= 8; len -= 8, b += 8) {
 		memcpy(&w, b, 8);
-		h = (h ^ w) * 0x100000001b3ull;
+		h = (h ^ w) * CHECKSUM_PRIME;
 		h ^= h >> 29;
 	}
 	while (len--)
-		h = (h ^ *b++) * 0x100000001b3ull;
+		h = (h ^ *b++) * CHECKSUM_PRIME;
 	return h;
+}
+
+/* body: the ipt_replace (repl_len bytes with its entries), the counters. */
+static uint64_t checksum(const char *body, size_t repl_len, size_t len)
+{
+	struct csum part[3];
+
+	for (int i = 0; i < 3; i++)
+		csum_init(&part[i]);
+	csum_update(&part[UIPT_BLOB_ENTRIES], body + sizeof(struct ipt_replace),
+		    repl_len - sizeof(struct ipt_replace));
+	csum_update(&part[UIPT_BLOB_COUNTERS], body + repl_len, len - repl_len);
+	csum_update(&part[UIPT_BLOB_HEADER], body, sizeof(struct ipt_replace));
+	return csum_fold(part);
 }
 
 static void table_path(char *buf, size_t n, const char *name)
@@ -151,7 +235,7 @@ static int map_file(const char *path, char **buf, size_t *len)
 		return xt_error(RESOURCE_PROBLEM, "cannot read %s", path);
 	}
 	*len = (size_t)st.st_size;
-	p = *len ? mmap(NULL, *len, PROT_READ, MAP_PRIVATE, fd, 0) : NULL;
+	p = *len ? mmap(NULL, *len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0) : NULL;
 	close(fd);
 	if (p == MAP_FAILED)
 		return xt_error(RESOURCE_PROBLEM, "cannot map %s: %s", path, strerror(errno));
@@ -166,7 +250,26 @@ static int damaged(const char *path, const char *why)
 			path, why);
 }
 
-/* Once the blob is handed to the parser, the mapping is the parser's. */
+/* While decode holds the mapping, a failed parse leaves it alone. */
+static bool holding;
+
+static void unmap_unless_held(void *p, size_t len)
+{
+	if (!holding)
+		unmap(p, len);
+}
+
+static void sum_entry(void *ctx, const void *p, size_t len)
+{
+	csum_update(ctx, p, len);
+}
+
+/*
+ * The entries are checksummed as the parser walks them, while they are in
+ * the cache: one pass over the file instead of two.  The parser's checks
+ * make it safe on any bytes; its table is thrown away if the sum is wrong.
+ * On success the mapping is the table's; on failure decode unmaps it.
+ */
 static int decode(const char *path, char *buf, size_t len,
 		  struct uipt_table **out, bool *handed)
 {
@@ -174,6 +277,8 @@ static int decode(const char *path, char *buf, size_t len,
 	const char *body = buf + sizeof(h);
 	size_t blen = len - sizeof(h);
 	struct ipt_replace *repl;
+	struct csum part[3];
+	char why[512];
 	int ret;
 
 	if (len < sizeof(h) || !buf)
@@ -181,25 +286,44 @@ static int decode(const char *path, char *buf, size_t len,
 	memcpy(&h, buf, sizeof(h));
 	if (memcmp(h.magic, UIPT_STORE_MAGIC, sizeof(h.magic)))
 		return damaged(path, "bad magic");
-	if (h.version != UIPT_STORE_VERSION || h.family != NFPROTO_IPV4)
+	if ((h.version != UIPT_STORE_VERSION && h.version != 1) ||
+	    h.family != NFPROTO_IPV4)
 		return damaged(path, "unsupported version or family");
-	if (h.repl_len > blen ||
+	if (h.repl_len > blen || h.repl_len < sizeof(*repl) ||
 	    blen - h.repl_len != (size_t)h.num_counters * sizeof(struct xt_counters))
 		return damaged(path, "sizes do not add up");
-	if (checksum(CHECKSUM_SEED, body, blen) != h.checksum)
+	if (h.version == 1 && checksum_v1(body, blen) != h.checksum)
 		return damaged(path, "checksum mismatch");
 	repl = (struct ipt_replace *)body;
-	if (h.repl_len < sizeof(*repl) || repl->num_entries != h.num_counters)
-		return damaged(path, "entry count mismatch");
-	*handed = true;
+	if (repl->num_entries != h.num_counters) {
+		bool sum_ok = h.version == 1 ||
+			      checksum(body, h.repl_len, blen) == h.checksum;
+
+		return damaged(path, sum_ok ? "entry count mismatch" : "checksum mismatch");
+	}
+	for (int i = 0; i < 3; i++)
+		csum_init(&part[i]);
+	holding = true;
 	ret = uipt_blob_parse_in_place(repl, h.repl_len,
 				       (const struct xt_counters *)(body + h.repl_len),
-				       out, buf, len, unmap);
+				       out, buf, len, unmap_unless_held,
+				       sum_entry, &part[UIPT_BLOB_ENTRIES]);
+	holding = false;
+	*handed = true;
 	if (ret < 0) {
-		char why[512];
+		bool sum_ok = h.version == 1 ||
+			      checksum(body, h.repl_len, blen) == h.checksum;
 
 		snprintf(why, sizeof(why), "%s", xt_error_msg());
-		return damaged(path, why);
+		unmap(buf, len);
+		return damaged(path, sum_ok ? why : "checksum mismatch");
+	}
+	csum_update(&part[UIPT_BLOB_COUNTERS], body + h.repl_len, blen - h.repl_len);
+	csum_update(&part[UIPT_BLOB_HEADER], body, sizeof(*repl));
+	if (h.version != 1 && csum_fold(part) != h.checksum) {
+		uipt_table_free(*out);
+		*out = NULL;
+		return damaged(path, "checksum mismatch");
 	}
 	return 0;
 }
@@ -250,52 +374,93 @@ static int sync_dir(void)
 	return 0;
 }
 
-static int write_failed(const char *tmp, int fd, void *map, size_t len)
+static int write_failed(const char *tmp, int fd)
 {
 	int e = errno;
 
-	if (map && map != MAP_FAILED)
-		munmap(map, len);
 	close(fd);
 	unlink(tmp);
 	return xt_error(RESOURCE_PROBLEM, "cannot write %s: %s", tmp, strerror(e));
 }
 
-/* The blob is built straight into the new file's pages: no copy through
- * a buffer.  Space is reserved first so a full disk is an error, not a
- * SIGBUS. */
+static int write_all(int fd, const void *p, size_t len, off_t off)
+{
+	const char *b = p;
+
+	while (len) {
+		ssize_t n = pwrite(fd, b, len, off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			return -1;
+		}
+		b += n;
+		len -= (size_t)n;
+		off += n;
+	}
+	return 0;
+}
+
+struct writer {
+	int fd;
+	off_t at[3];		/* where each part goes next */
+	struct csum sum[3];
+	int err;		/* errno of a failed write */
+};
+
+/* Each piece is checksummed while still in the cache, then written. */
+static int sink(void *ctx, int part, const void *p, size_t len)
+{
+	struct writer *w = ctx;
+
+	csum_update(&w->sum[part], p, len);
+	if (write_all(w->fd, p, len, w->at[part]) < 0) {
+		w->err = errno;
+		return -1;
+	}
+	w->at[part] += (off_t)len;
+	return 0;
+}
+
+/* The blob is streamed into the new file in pieces, never whole in
+ * memory; the file header, with the checksum, goes last. */
 static int write_table(const char *tmp, struct uipt_table *t)
 {
 	struct uipt_store_header h = { .version = UIPT_STORE_VERSION,
 				       .family = NFPROTO_IPV4 };
-	size_t repl_len, total;
+	struct writer w;
+	size_t repl_len;
 	uint32_t n;
-	char *map;
-	int fd, err;
 
 	uipt_blob_measure(t, &repl_len, &n);
-	total = sizeof(h) + repl_len + (size_t)n * sizeof(struct xt_counters);
-	fd = open(tmp, O_CREAT | O_TRUNC | O_RDWR | O_CLOEXEC, 0600);
-	if (fd < 0)
+	w.fd = open(tmp, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0600);
+	if (w.fd < 0)
 		return xt_error(RESOURCE_PROBLEM, "cannot write %s: %s", tmp, strerror(errno));
-	if ((err = posix_fallocate(fd, 0, (off_t)total))) {
-		errno = err;
-		return write_failed(tmp, fd, NULL, 0);
+	w.at[UIPT_BLOB_HEADER] = sizeof(h);
+	w.at[UIPT_BLOB_ENTRIES] = (off_t)(sizeof(h) + sizeof(struct ipt_replace));
+	w.at[UIPT_BLOB_COUNTERS] = (off_t)(sizeof(h) + repl_len);
+	for (int i = 0; i < 3; i++)
+		csum_init(&w.sum[i]);
+	w.err = 0;
+	if (uipt_blob_emit(t, sink, &w) < 0) {
+		if (!w.err) {	/* out of memory, already reported */
+			close(w.fd);
+			unlink(tmp);
+			return -1;
+		}
+		errno = w.err;
+		return write_failed(tmp, w.fd);
 	}
-	map = mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (map == MAP_FAILED)
-		return write_failed(tmp, fd, map, total);
-	uipt_blob_fill(t, (struct ipt_replace *)(map + sizeof(h)), repl_len,
-		       (struct xt_counters *)(map + sizeof(h) + repl_len));
 	memcpy(h.magic, UIPT_STORE_MAGIC, sizeof(h.magic));
 	h.repl_len = repl_len;
 	h.num_counters = n;
-	h.checksum = checksum(CHECKSUM_SEED, map + sizeof(h), total - sizeof(h));
-	memcpy(map, &h, sizeof(h));
-	if (fsync(fd) < 0)
-		return write_failed(tmp, fd, map, total);
-	munmap(map, total);
-	close(fd);
+	h.checksum = csum_fold(w.sum);
+	if (write_all(w.fd, &h, sizeof(h), 0) < 0 || fsync(w.fd) < 0)
+		return write_failed(tmp, w.fd);
+	close(w.fd);
 	return 0;
 }
 

@@ -11,7 +11,7 @@
 #include "ruleset.h"
 
 #define UIPT_STORE_MAGIC "UIPTBLOB"
-#define UIPT_STORE_VERSION 1
+#define UIPT_STORE_VERSION 2
 
 struct uipt_store_header {
 	char magic[8];

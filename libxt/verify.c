@@ -2,7 +2,7 @@
 #include <errno.h>
 #include <string.h>
 #include "error.h"
-#include "registry.h"
+#include "extcache.h"
 #include "verify.h"
 
 enum { WHITE, GREY, BLACK };
@@ -76,7 +76,7 @@ static int check_rule(const struct uipt_table *t, const struct uipt_chain *c,
 	for (uint32_t o = sizeof(*e); o < e->target_offset;) {
 		const struct xt_entry_match *m = (const void *)((const char *)e + o);
 		const struct xtables_match *x =
-			xt_find_match_rev(m->u.user.name, m->u.user.revision, NFPROTO_IPV4);
+			uipt_find_match_cached(m->u.user.name, m->u.user.revision);
 
 		if (x && check_use("match", x->name, x->table, x->hooks, x->proto, t, c, e))
 			return -1;
@@ -93,7 +93,7 @@ static int check_rule(const struct uipt_table *t, const struct uipt_chain *c,
 		return 0;
 	const struct xt_entry_target *tg = uipt_rule_target(r);
 	const struct xtables_target *x =
-		xt_find_target_rev(tg->u.user.name, tg->u.user.revision, NFPROTO_IPV4);
+		uipt_find_target_cached(tg->u.user.name, tg->u.user.revision);
 	if (x && check_use("target", x->name, x->table, x->hooks, x->proto, t, c, e))
 		return -1;
 	par.data = tg->data;

@@ -172,6 +172,101 @@ static void unchanged(struct ipt_replace *r, size_t *l)
 	(void)l;
 }
 
+/* What uipt_blob_emit hands its sink, gathered per part. */
+struct gathered {
+	char *part[3];
+	size_t len[3];
+	unsigned int pieces[3];
+};
+
+static int gather(void *ctx, int part, const void *p, size_t len)
+{
+	struct gathered *g = ctx;
+
+	g->part[part] = realloc(g->part[part], g->len[part] + len);
+	memcpy(g->part[part] + g->len[part], p, len);
+	g->len[part] += len;
+	g->pieces[part]++;
+	return 0;
+}
+
+static int refuse(void *ctx, int part, const void *p, size_t len)
+{
+	(void)p;
+	(void)len;
+	return part == *(int *)ctx;
+}
+
+/* The streamed blob must be the built one, byte for byte, in pieces. */
+static void check_streamed(struct uipt_table *t, const char *what)
+{
+	struct gathered g = { 0 };
+	struct uipt_blob b;
+	int ret = uipt_blob_build(t, &b);
+
+	ok(ret == 0 && uipt_blob_emit(t, gather, &g) == 0, "%s: built and streamed", what);
+	ok(g.len[UIPT_BLOB_HEADER] == sizeof(struct ipt_replace) &&
+	   !memcmp(g.part[UIPT_BLOB_HEADER], b.repl, sizeof(struct ipt_replace)),
+	   "%s: streamed header is the built one", what);
+	ok(g.len[UIPT_BLOB_ENTRIES] == b.repl->size &&
+	   !memcmp(g.part[UIPT_BLOB_ENTRIES], b.repl->entries, b.repl->size),
+	   "%s: streamed entries are the built ones (%zu bytes in %u pieces)", what,
+	   g.len[UIPT_BLOB_ENTRIES], g.pieces[UIPT_BLOB_ENTRIES]);
+	ok(g.len[UIPT_BLOB_COUNTERS] == b.repl->num_entries * sizeof(struct xt_counters) &&
+	   !memcmp(g.part[UIPT_BLOB_COUNTERS], b.counters, g.len[UIPT_BLOB_COUNTERS]),
+	   "%s: streamed counters are the built ones (%u pieces)", what,
+	   g.pieces[UIPT_BLOB_COUNTERS]);
+	for (int i = 0; i < 3; i++)
+		free(g.part[i]);
+	uipt_blob_free(&b);
+}
+
+/* A big table: 3000 rules in INPUT, some jumping to 40 user chains of 50
+ * rules each, counters all different. */
+static void check_big_streamed(void)
+{
+	struct uipt_table *t = uipt_table_new(uipt_table_def("filter"));
+	struct uipt_chain *in = uipt_chain_find(t, "INPUT"), *u[40];
+	char name[32], src[32];
+	uint64_t k = 1;
+
+	for (int i = 0; i < 40; i++) {
+		snprintf(name, sizeof(name), "chain%02d", i);
+		u[i] = uipt_chain_add(t, name);
+		for (int j = 0; j < 50; j++) {
+			snprintf(src, sizeof(src), "10.%d.%d.0", i, j);
+			struct uipt_rule *r = std_rule(j % 2 ? -NF_ACCEPT - 1 : XT_RETURN,
+						       UIPT_RULE_VERDICT, src);
+			r->counters = (struct xt_counters){ k, k * 100 };
+			k++;
+			uipt_chain_insert(u[i], u[i]->n, r);
+		}
+	}
+	for (int i = 0; i < 3000; i++) {
+		struct uipt_rule *r;
+
+		snprintf(src, sizeof(src), "11.%d.%d.0", i / 256, i % 256);
+		if (i % 75 == 0) {
+			r = std_rule(0, UIPT_RULE_JUMP, src);
+			uipt_rule_set_jump(r, u[i / 75]);
+		} else if (i % 7 == 0) {
+			r = std_rule(0, UIPT_RULE_FALLTHROUGH, src);
+		} else {
+			r = std_rule(-NF_DROP - 1, UIPT_RULE_VERDICT, src);
+		}
+		r->counters = (struct xt_counters){ k, k * 3 };
+		k++;
+		uipt_chain_insert(in, in->n, r);
+	}
+	check_streamed(t, "big table");
+	for (int part = 0; part < 3; part++) {
+		xt_error_clear();
+		ok(uipt_blob_emit(t, refuse, &part) == -1,
+		   "a sink refusing part %d stops the stream", part);
+	}
+	uipt_table_free(t);
+}
+
 int main(void)
 {
 	struct uipt_table *t, *back = NULL;
@@ -318,6 +413,12 @@ int main(void)
 		ok(uipt_blob_parse(b.repl, sizeof(struct ipt_replace) - 1, NULL, &x) == -1,
 		   "a blob shorter than its header refused");
 	}
+
+	check_streamed(t, "small table");
+	check_big_streamed();
+	uipt_rule_pool(true);
+	check_big_streamed();
+	uipt_rule_pool(false);
 
 	uipt_blob_free(&b);
 	uipt_table_free(t);
