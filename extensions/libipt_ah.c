@@ -26,64 +26,13 @@ static void ah_init(void *data)
 	ah->spis[1] = UINT32_MAX;
 }
 
-/*
- * spi, spi:spi, :spi, spi: or ":" — an empty end is 0 or the maximum,
- * with iptables' messages for the numeric option ranges.
- */
-static int parse_spi_range(const char *ext, const char *opt, const char *arg,
-			   uint32_t spis[2])
-{
-	const char *p = arg;
-	unsigned int n = 0;
-
-	for (;;) {
-		unsigned long long v = n ? UINT32_MAX : 0;
-		char *end = (char *)p;
-
-		if (n == 2)
-			return xt_error(PARAMETER_PROBLEM, "%s: Too many components for "
-					"option \"--%s\" (max: 2)\n", ext, opt);
-		if (*p && *p != ':') {
-			if (!xt_strtoul(p, &end, &v, 0, UINT32_MAX))
-				return xt_error(PARAMETER_PROBLEM, "%s: bad value for option "
-						"\"--%s\" near \"%s\", or out of range "
-						"(0-4294967295).\n", ext, opt, p);
-			if (*end && *end != ':')
-				return xt_error(PARAMETER_PROBLEM, "%s: Argument to \"--%s\" "
-						"has unexpected characters near \"%s\".\n",
-						ext, opt, end);
-		}
-		spis[n++] = (uint32_t)v;
-		if (!*end)
-			break;
-		p = end + 1;
-	}
-	if (n == 1)
-		spis[1] = spis[0];
-	/* 1.8.11 refuses a range whose ends are swapped. */
-	if (spis[0] > spis[1])
-		return xt_error(PARAMETER_PROBLEM, "%s: invalid range \"%s\" for \"--%s\"",
-				ext, arg, opt);
-	return 0;
-}
-
 static int ah_parse(struct xt_option_call *cb)
 {
 	struct ipt_ah *ah = cb->data;
 
 	if (cb->invert)
 		ah->invflags |= IPT_AH_INV_SPI;
-	return parse_spi_range("ah", "ahspi", cb->arg, ah->spis);
-}
-
-static void print_spis(FILE *f, uint32_t lo, uint32_t hi, bool inv)
-{
-	if (lo == 0 && hi == UINT32_MAX && !inv)
-		return;
-	if (lo == hi)
-		fprintf(f, "spi:%s%u", inv ? "!" : "", lo);
-	else
-		fprintf(f, "spis:%s%u:%u", inv ? "!" : "", lo, hi);
+	return xt_parse_spi_range("ah", "ahspi", cb->arg, ah->spis);
 }
 
 static void ah_print(FILE *f, const struct ipt_ip *ip, const void *data, bool numeric)
@@ -93,7 +42,7 @@ static void ah_print(FILE *f, const struct ipt_ip *ip, const void *data, bool nu
 	(void)ip;
 	(void)numeric;
 	fputs(" ah ", f);
-	print_spis(f, ah->spis[0], ah->spis[1], ah->invflags & IPT_AH_INV_SPI);
+	xt_print_spis(f, ah->spis[0], ah->spis[1], ah->invflags & IPT_AH_INV_SPI);
 	if (ah->invflags & ~IPT_AH_INV_MASK)
 		fprintf(f, " Unknown invflags: 0x%X", ah->invflags & ~IPT_AH_INV_MASK);
 }

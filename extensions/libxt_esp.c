@@ -26,64 +26,13 @@ static void esp_init(void *data)
 	esp->spis[1] = UINT32_MAX;
 }
 
-/*
- * spi, spi:spi, :spi, spi: or ":" — an empty end is 0 or the maximum,
- * with iptables' messages for the numeric option ranges.
- */
-static int parse_spi_range(const char *ext, const char *opt, const char *arg,
-			   uint32_t spis[2])
-{
-	const char *p = arg;
-	unsigned int n = 0;
-
-	for (;;) {
-		unsigned long long v = n ? UINT32_MAX : 0;
-		char *end = (char *)p;
-
-		if (n == 2)
-			return xt_error(PARAMETER_PROBLEM, "%s: Too many components for "
-					"option \"--%s\" (max: 2)\n", ext, opt);
-		if (*p && *p != ':') {
-			if (!xt_strtoul(p, &end, &v, 0, UINT32_MAX))
-				return xt_error(PARAMETER_PROBLEM, "%s: bad value for option "
-						"\"--%s\" near \"%s\", or out of range "
-						"(0-4294967295).\n", ext, opt, p);
-			if (*end && *end != ':')
-				return xt_error(PARAMETER_PROBLEM, "%s: Argument to \"--%s\" "
-						"has unexpected characters near \"%s\".\n",
-						ext, opt, end);
-		}
-		spis[n++] = (uint32_t)v;
-		if (!*end)
-			break;
-		p = end + 1;
-	}
-	if (n == 1)
-		spis[1] = spis[0];
-	/* 1.8.11 refuses a range whose ends are swapped. */
-	if (spis[0] > spis[1])
-		return xt_error(PARAMETER_PROBLEM, "%s: invalid range \"%s\" for \"--%s\"",
-				ext, arg, opt);
-	return 0;
-}
-
 static int esp_parse(struct xt_option_call *cb)
 {
 	struct xt_esp *esp = cb->data;
 
 	if (cb->invert)
 		esp->invflags |= XT_ESP_INV_SPI;
-	return parse_spi_range("esp", "espspi", cb->arg, esp->spis);
-}
-
-static void print_spis(FILE *f, uint32_t lo, uint32_t hi, bool inv)
-{
-	if (lo == 0 && hi == UINT32_MAX && !inv)
-		return;
-	if (lo == hi)
-		fprintf(f, "spi:%s%u", inv ? "!" : "", lo);
-	else
-		fprintf(f, "spis:%s%u:%u", inv ? "!" : "", lo, hi);
+	return xt_parse_spi_range("esp", "espspi", cb->arg, esp->spis);
 }
 
 static void esp_print(FILE *f, const struct ipt_ip *ip, const void *data, bool numeric)
@@ -93,7 +42,7 @@ static void esp_print(FILE *f, const struct ipt_ip *ip, const void *data, bool n
 	(void)ip;
 	(void)numeric;
 	fputs(" esp ", f);
-	print_spis(f, esp->spis[0], esp->spis[1], esp->invflags & XT_ESP_INV_SPI);
+	xt_print_spis(f, esp->spis[0], esp->spis[1], esp->invflags & XT_ESP_INV_SPI);
 	if (esp->invflags & ~XT_ESP_INV_MASK)
 		fprintf(f, " Unknown invflags: 0x%X", esp->invflags & ~XT_ESP_INV_MASK);
 }

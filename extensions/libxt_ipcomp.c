@@ -21,47 +21,6 @@ static void ipcomp_help(FILE *f)
 		" --compres                      the reserved field is set (kept, not checked)\n");
 }
 
-/*
- * spi, spi:spi, :spi, spi: or ":" — an empty end is 0 or the maximum,
- * with iptables' messages for the numeric option ranges.
- */
-static int parse_spi_range(const char *ext, const char *opt, const char *arg,
-			   uint32_t spis[2])
-{
-	const char *p = arg;
-	unsigned int n = 0;
-
-	for (;;) {
-		unsigned long long v = n ? UINT32_MAX : 0;
-		char *end = (char *)p;
-
-		if (n == 2)
-			return xt_error(PARAMETER_PROBLEM, "%s: Too many components for "
-					"option \"--%s\" (max: 2)\n", ext, opt);
-		if (*p && *p != ':') {
-			if (!xt_strtoul(p, &end, &v, 0, UINT32_MAX))
-				return xt_error(PARAMETER_PROBLEM, "%s: bad value for option "
-						"\"--%s\" near \"%s\", or out of range "
-						"(0-4294967295).\n", ext, opt, p);
-			if (*end && *end != ':')
-				return xt_error(PARAMETER_PROBLEM, "%s: Argument to \"--%s\" "
-						"has unexpected characters near \"%s\".\n",
-						ext, opt, end);
-		}
-		spis[n++] = (uint32_t)v;
-		if (!*end)
-			break;
-		p = end + 1;
-	}
-	if (n == 1)
-		spis[1] = spis[0];
-	/* 1.8.11 refuses a range whose ends are swapped. */
-	if (spis[0] > spis[1])
-		return xt_error(PARAMETER_PROBLEM, "%s: invalid range \"%s\" for \"--%s\"",
-				ext, arg, opt);
-	return 0;
-}
-
 static int ipcomp_parse(struct xt_option_call *cb)
 {
 	struct xt_ipcomp *c = cb->data;
@@ -72,17 +31,7 @@ static int ipcomp_parse(struct xt_option_call *cb)
 	}
 	if (cb->invert)
 		c->invflags |= XT_IPCOMP_INV_SPI;
-	return parse_spi_range("ipcomp", "ipcompspi", cb->arg, c->spis);
-}
-
-static void print_spis(FILE *f, uint32_t lo, uint32_t hi, bool inv)
-{
-	if (lo == 0 && hi == UINT32_MAX && !inv)
-		return;
-	if (lo == hi)
-		fprintf(f, "spi:%s%u", inv ? "!" : "", lo);
-	else
-		fprintf(f, "spis:%s%u:%u", inv ? "!" : "", lo, hi);
+	return xt_parse_spi_range("ipcomp", "ipcompspi", cb->arg, c->spis);
 }
 
 static void ipcomp_print(FILE *f, const struct ipt_ip *ip, const void *data, bool numeric)
@@ -92,7 +41,7 @@ static void ipcomp_print(FILE *f, const struct ipt_ip *ip, const void *data, boo
 	(void)ip;
 	(void)numeric;
 	fputs(" comp ", f);
-	print_spis(f, c->spis[0], c->spis[1], c->invflags & XT_IPCOMP_INV_SPI);
+	xt_print_spis(f, c->spis[0], c->spis[1], c->invflags & XT_IPCOMP_INV_SPI);
 	if (c->hdrres)
 		fputs(" reserved", f);
 	if (c->invflags & ~XT_IPCOMP_INV_MASK)

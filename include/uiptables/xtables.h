@@ -226,6 +226,11 @@ const char *xt_ipaddr_to_numeric(const struct in_addr *a);
 const char *xt_ipmask_to_numeric(const struct in_addr *mask);
 int xt_mask_to_cidr(const struct in_addr *mask);
 void xt_print_mac(FILE *f, const unsigned char *mac);
+/* The SPI ranges of ah, esp and ipcomp: parsed with iptables' messages for
+ * numeric ranges, printed as -L shows them ("spi:N", "spis:N:M"). */
+int xt_parse_spi_range(const char *ext, const char *opt, const char *arg,
+		       uint32_t spis[2]);
+void xt_print_spis(FILE *f, uint32_t lo, uint32_t hi, bool inv);
 /* Quotes a string for save output as iptables does (xtables_save_string). */
 void xt_save_string(FILE *f, const char *s);
 
