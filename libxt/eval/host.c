@@ -2,7 +2,7 @@
  * The host model: interfaces, their addresses, and routes, kept as a small
  * text file `host` in the state directory:
  *
- *   iface eth0 mac 02:00:00:00:f0:00 mtu 1500
+ *   iface eth0 mac 02:00:00:00:f0:00 mtu 1500 group 5
  *   iface lo loopback
  *   addr eth0 198.51.100.1/24 brd 198.51.100.255
  *   route 10.0.0.0/8 via 198.51.100.9 dev eth0
@@ -210,6 +210,8 @@ static int parse_iface(struct uipt_host *h, const struct hostline *l)
 			i->mtu = (uint32_t)strtoul(l->w[++k], NULL, 10);
 		else if (!strcmp(l->w[k], "index") && k + 1 < l->n)
 			i->index = (int)strtol(l->w[++k], NULL, 10);
+		else if (!strcmp(l->w[k], "group") && k + 1 < l->n)
+			i->group = (uint32_t)strtoul(l->w[++k], NULL, 0);
 		else
 			return bad(l, "unknown iface option `%s'", l->w[k]);
 	}
@@ -474,6 +476,8 @@ static void write_iface(FILE *f, const struct uipt_host_iface *i)
 			i->mac[2], i->mac[3], i->mac[4], i->mac[5]);
 	if (i->mtu != (i->loopback ? 65536u : 1500u))
 		fprintf(f, " mtu %u", i->mtu);
+	if (i->group)
+		fprintf(f, " group %u", i->group);
 	if (!i->up)
 		fputs(" down", f);
 	fputc('\n', f);

@@ -64,6 +64,8 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 	i->loopback = ifi->ifi_flags & IFF_LOOPBACK;
 	if (tb[IFLA_MTU] && mnl_attr_validate(tb[IFLA_MTU], MNL_TYPE_U32) >= 0)
 		i->mtu = mnl_attr_get_u32(tb[IFLA_MTU]);
+	if (tb[IFLA_GROUP] && mnl_attr_validate(tb[IFLA_GROUP], MNL_TYPE_U32) >= 0)
+		i->group = mnl_attr_get_u32(tb[IFLA_GROUP]);
 	if (tb[IFLA_ADDRESS] && mnl_attr_get_payload_len(tb[IFLA_ADDRESS]) == 6 &&
 	    ifi->ifi_type == ARPHRD_ETHER)
 		memcpy(i->mac, mnl_attr_get_payload(tb[IFLA_ADDRESS]), 6);

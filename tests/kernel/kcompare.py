@@ -21,6 +21,11 @@ answers and moves no OUTPUT counters.
 
   kcompare.py --prefix P --rules FILE (--packets FILE | --random SEED:N)
               --trace DIR-WITH-UIPTABLES [--keep]
+              [--setup FILE] [--import-host] [--wall-clock]
+--setup runs each line of FILE as a shell command in FW before the rules
+are loaded (device groups, helpers...); --import-host then gives uiptables
+FW's own host model (uiptables-trace --host-import inside FW); --wall-clock
+stamps packets with the real time, for matches that read the clock.
 Prints one line per mismatch and a last line "N packets, M mismatches".
 Exit 0 all agree, 1 some differ, 77 cannot run here (skip).
 """
@@ -291,14 +296,16 @@ def strip_ports(pkts):
 class Tracer:
     """One uiptables-trace reading packet lines from a pipe, each stamped
     with the time it is sent, so both conntrack clocks run alike."""
-    def __init__(self, u):
+    def __init__(self, u, wall=False):
         self.p = subprocess.Popen([os.path.join(u.bin, 'uiptables-trace'), '--json',
                                    '--packets', '-'], stdin=subprocess.PIPE,
                                   stdout=subprocess.PIPE, text=True, env=u.env)
         self.t0 = time.monotonic()
+        # The packet clock counts from 0 unless matches read the date.
+        self.base = time.time() if wall else 0.0
 
     def now(self):
-        return time.monotonic() - self.t0
+        return time.monotonic() - self.t0 + self.base
 
     def trace(self, line):
         self.p.stdin.write('%s --time %.6f\n' % (line, self.now()))
@@ -354,6 +361,8 @@ def compare_packet(n, line, tracer, topo, agents, state, mism):
             break
         time.sleep(0.05)
     k_hits, u_hits = rose(before, after), uipt_hits(res)
+    if state.get('verbose'):
+        print('%d: %s\n    kernel rules: %s' % (n, line, ' '.join(k_hits)))
     if k_hits != u_hits:
         mism.append('%d: %s\n    kernel rules: %s\n    uiptables:    %s'
                     % (n, line, ' '.join(k_hits), ' '.join(u_hits)))
@@ -498,6 +507,21 @@ def random_packets(rng, n):
     return out[:n]
 
 
+def strip_acct(line):
+    return ' '.join(w for w in line.split() if not w.startswith(('packets=', 'bytes=')))
+
+
+def setup_fw(topo, u, a):
+    """FW made to a case's measure, and uiptables told of it."""
+    if a.setup:
+        for line in open(a.setup):
+            if line.strip() and not line.startswith('#'):
+                topo.ex('FW', "sh -c '%s'" % line.strip())
+    if a.import_host:
+        r = topo.ex('FW', 'env UIPTABLES_STATE=%s %s --host-import'
+                    % (u.env['UIPTABLES_STATE'], os.path.join(u.bin, 'uiptables-trace')))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--prefix', required=True)
@@ -507,6 +531,15 @@ def main():
     ap.add_argument('--trace', required=True)
     ap.add_argument('--state', required=True, help='directory for its uiptables state')
     ap.add_argument('--no-conntrack-compare', action='store_true')
+    ap.add_argument('--verbose', action='store_true', help='print the rules each packet hit')
+    ap.add_argument('--setup', help='shell lines run in FW before the rules')
+    ap.add_argument('--import-host', action='store_true',
+                    help="uiptables' host model imported from FW")
+    ap.add_argument('--no-acct', action='store_true',
+                    help="conntrack tables compared without the kernel's "
+                    "accounting (packets=, bytes=)")
+    ap.add_argument('--wall-clock', action='store_true',
+                    help='packet clock = real time (time match)')
     a = ap.parse_args()
     # A state of its own: no counters or connections of an earlier run.
     u = Uipt(a.trace, tempfile.mkdtemp(prefix='kcompare.', dir=a.state))
@@ -532,20 +565,23 @@ def main():
     mism = []
     try:
         topo.up()
+        setup_fw(topo, u, a)
         topo.ex('FW', 'iptables-legacy-restore', input=rules)
         agents = {'A': Agent(topo, 'A', 'a0'), 'B': Agent(topo, 'B', 'b0')}
         fw = Agent(topo, 'FW', '-')
         time.sleep(0.2)
         for ag in agents.values():
             ag.recv()
-        state = {'counters': counters(topo)}
+        state = {'counters': counters(topo), 'verbose': a.verbose}
         agents['FW'] = fw
-        tracer = Tracer(u)
+        tracer = Tracer(u, a.wall_clock)
         for n, line in enumerate(packets, 1):
             compare_packet(n, line, tracer, topo, agents, state, mism)
         tracer.close()
         if not a.no_conntrack_compare:
             kl = topo.ex('FW', 'conntrack -L', check=False).splitlines()
+            if a.no_acct:
+                kl = [strip_acct(l) for l in kl]
             end = tracer.now()	# the moment the kernel's table was read
             ul = u.run(['uiptables-trace', '--conntrack', '--time', '%.6f' % end]).stdout.splitlines()
             k, us = norm_ct(kl), norm_ct(ul)
