@@ -182,14 +182,54 @@ static int check_v2(const struct xt_check_param *par)
  * Only packets with a local socket have a cgroup: those the host sends.
  * Which cgroup that socket is in the model does not know.
  */
-static bool cgroup_match(const struct xt_pkt *pkt, struct xt_action_param *par)
+/*
+ * The sending socket's cgroup is outside the model.  A net_cls classid is
+ * taken as 0, as every socket has where net_cls is not used (cgroup v2 has
+ * no net_cls); a path stays unknown.  A packet without a local socket
+ * matches nothing, inverted or not, as in cgroup_mt.
+ */
+static bool classid_match(const struct xt_pkt *pkt, uint32_t classid, bool invert)
 {
-	(void)par;
-	if (!pkt->local)
-		return false;
+	if (pkt->ops && pkt->ops->assume)
+		pkt->ops->assume((struct xt_pkt *)pkt,
+				 "cgroup: the sender's net_cls classid, taken as 0");
+	return (classid == 0) != invert;
+}
+
+static bool path_match(const struct xt_pkt *pkt)
+{
 	if (pkt->ops && pkt->ops->assume)
 		pkt->ops->assume((struct xt_pkt *)pkt, "cgroup: the sending socket's cgroup");
 	return pkt->assume_unknown_match;
+}
+
+static bool match_v0(const struct xt_pkt *pkt, struct xt_action_param *par)
+{
+	const struct xt_cgroup_info_v0 *info = par->data;
+
+	return pkt->local && classid_match(pkt, info->id, info->invert);
+}
+
+static bool match_v1(const struct xt_pkt *pkt, struct xt_action_param *par)
+{
+	const struct xt_cgroup_info_v1 *info = par->data;
+
+	if (!pkt->local)
+		return false;
+	if (info->has_path)
+		return path_match(pkt);
+	return classid_match(pkt, info->classid, info->invert_classid);
+}
+
+static bool match_v2(const struct xt_pkt *pkt, struct xt_action_param *par)
+{
+	const struct xt_cgroup_info_v2 *info = par->data;
+
+	if (!pkt->local)
+		return false;
+	if (info->has_path)
+		return path_match(pkt);
+	return classid_match(pkt, info->classid, info->invert_classid);
 }
 
 #define CGROUP_HOOKS (1u << NF_INET_LOCAL_OUT | 1u << NF_INET_POST_ROUTING | \
@@ -202,7 +242,7 @@ static struct xtables_match cgroup_exts[] = {
 		.userspacesize = sizeof(struct xt_cgroup_info_v0),
 		.help = cgroup_help, .parse = parse_v0, .print = print_v0, .save = save_v0,
 		.options = cgroup_opts_v0,
-		.hooks = CGROUP_HOOKS, .checkentry = check_v0, .match = cgroup_match,
+		.hooks = CGROUP_HOOKS, .checkentry = check_v0, .match = match_v0,
 	},
 	{
 		.name = "cgroup", .revision = 1, .family = NFPROTO_UNSPEC,
@@ -210,7 +250,7 @@ static struct xtables_match cgroup_exts[] = {
 		.userspacesize = offsetof(struct xt_cgroup_info_v1, priv),
 		.help = cgroup_help, .parse = parse_v12, .print = print_v1, .save = save_v1,
 		.options = cgroup_opts_v1,
-		.hooks = CGROUP_HOOKS, .checkentry = check_v1, .match = cgroup_match,
+		.hooks = CGROUP_HOOKS, .checkentry = check_v1, .match = match_v1,
 	},
 	{
 		.name = "cgroup", .revision = 2, .family = NFPROTO_UNSPEC,
@@ -218,7 +258,7 @@ static struct xtables_match cgroup_exts[] = {
 		.userspacesize = offsetof(struct xt_cgroup_info_v2, priv),
 		.help = cgroup_help, .parse = parse_v12, .print = print_v2, .save = save_v2,
 		.options = cgroup_opts_v2,
-		.hooks = CGROUP_HOOKS, .checkentry = check_v2, .match = cgroup_match,
+		.hooks = CGROUP_HOOKS, .checkentry = check_v2, .match = match_v2,
 	},
 };
 

@@ -507,8 +507,8 @@ def random_packets(rng, n):
     return out[:n]
 
 
-def strip_acct(line):
-    return ' '.join(w for w in line.split() if not w.startswith(('packets=', 'bytes=')))
+def strip_fields(line, prefixes):
+    return ' '.join(w for w in line.split() if not w.startswith(prefixes))
 
 
 def setup_fw(topo, u, a):
@@ -535,9 +535,9 @@ def main():
     ap.add_argument('--setup', help='shell lines run in FW before the rules')
     ap.add_argument('--import-host', action='store_true',
                     help="uiptables' host model imported from FW")
-    ap.add_argument('--no-acct', action='store_true',
-                    help="conntrack tables compared without the kernel's "
-                    "accounting (packets=, bytes=)")
+    ap.add_argument('--ct-ignore', default='',
+                    help='comma list of conntrack -L fields left out of the '
+                    'table comparison (packets=,bytes=: accounting)')
     ap.add_argument('--wall-clock', action='store_true',
                     help='packet clock = real time (time match)')
     a = ap.parse_args()
@@ -580,8 +580,8 @@ def main():
         tracer.close()
         if not a.no_conntrack_compare:
             kl = topo.ex('FW', 'conntrack -L', check=False).splitlines()
-            if a.no_acct:
-                kl = [strip_acct(l) for l in kl]
+            if a.ct_ignore:
+                kl = [strip_fields(l, tuple(a.ct_ignore.split(','))) for l in kl]
             end = tracer.now()	# the moment the kernel's table was read
             ul = u.run(['uiptables-trace', '--conntrack', '--time', '%.6f' % end]).stdout.splitlines()
             k, us = norm_ct(kl), norm_ct(ul)

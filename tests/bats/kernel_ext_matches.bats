@@ -1,0 +1,148 @@
+#!/usr/bin/env bats
+# Stateful and host matches against the real kernel (issue 5): each case
+# tests/kernel/ext/NAME.save + NAME.packets (+ NAME.setup, shell lines run
+# in the firewall namespace) goes through kcompare.py as the cases of
+# kernel_compare.bats do.  A test skips, saying why, where the kernel lacks
+# the module; the last tests show, without the kernel, how the trace states
+# what it cannot know.
+
+load helpers
+
+KC="$UIPT_SRCDIR/tests/kernel/kcompare.py"
+EXT="$UIPT_SRCDIR/tests/kernel/ext"
+PREFIX="uiptx$$"
+
+kernel_ready() {
+	[ "$(id -u)" = 0 ] || skip "needs root for network namespaces"
+	for t in ip iptables-legacy iptables-legacy-restore iptables-legacy-save nft conntrack; do
+		command -v "$t" >/dev/null || skip "$t is not installed"
+	done
+	[ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import scapy.all' 2>/dev/null ||
+		skip "python3-scapy is not installed"
+	ip netns add "${PREFIX}_probe" 2>/dev/null || skip "cannot create network namespaces"
+}
+
+setup() {
+	fresh_state
+}
+
+teardown() {
+	for n in A FW B probe; do
+		ip netns del "${PREFIX}_$n" 2>/dev/null || true
+	done
+}
+
+# The kernel has the match if a rule using it loads in a namespace (built
+# in, or a module it can load): need_match NAME TABLE RULE...
+need_match() {
+	local name=$1 table=$2
+	shift 2
+	kernel_ready
+	if ! ip netns exec "${PREFIX}_probe" iptables-legacy -t "$table" "$@" 2>/dev/null; then
+		skip "the kernel here has no $name match (xt_$name)"
+	fi
+	ip netns del "${PREFIX}_probe"
+}
+
+kcompare_ext() {
+	local name=$1
+	shift
+	local setup=()
+	[ -f "$EXT/$name.setup" ] && setup=(--setup "$EXT/$name.setup")
+	run /usr/bin/python3 "$KC" --prefix "$PREFIX" --trace "$UIPT_BUILDDIR" \
+		--state "$UIPTABLES_STATE" --rules "$EXT/$name.save" \
+		--packets "$EXT/$name.packets" "${setup[@]}" "$@"
+	echo "$output" | grep -v '^Warning: \|^-A \|^:\|^\*\|^COMMIT' | head -40
+	[ "$status" -ne 77 ] || skip "kcompare cannot run here"
+	[ "$status" -eq 0 ]
+	# Every packet was compared.
+	[[ "${lines[-1]}" == "$(grep -c '^-\|^--' "$EXT/$name.packets") packets, 0 mismatches" ]]
+}
+
+@test "kernel ext: bpf (inline bytecode)" {
+	need_match bpf filter -A FORWARD -m bpf --bytecode "1,6 0 0 1"
+	kcompare_ext bpf
+}
+
+@test "kernel ext: cgroup (no socket; classid 0 of the sender)" {
+	need_match cgroup filter -A OUTPUT -m cgroup --cgroup 1
+	kcompare_ext cgroup
+}
+
+@test "kernel ext: cluster (hash of the original source)" {
+	need_match cluster filter -A FORWARD -m cluster --cluster-total-nodes 2 --cluster-local-node 1 --cluster-hash-seed 1
+	kcompare_ext cluster
+}
+
+@test "kernel ext: connbytes (packets, bytes, average, directions)" {
+	need_match connbytes filter -A FORWARD -m connbytes --connbytes 1 --connbytes-mode packets --connbytes-dir both
+	# Accounting: the kernel lists packets= and bytes= once connbytes
+	# turned it on; the evaluator's listing does not (yet).
+	kcompare_ext connbytes --ct-ignore packets=,bytes=
+}
+
+@test "kernel ext: connlabel (test and set)" {
+	need_match connlabel filter -A FORWARD -m connlabel --label 3
+	kcompare_ext connlabel
+}
+
+@test "kernel ext: devgroup (groups on FW's links, host model imported)" {
+	need_match devgroup filter -A FORWARD -m devgroup --src-group 1
+	kcompare_ext devgroup --import-host
+}
+
+@test "kernel ext: hashlimit (per-group buckets, packets and bytes)" {
+	need_match hashlimit filter -A FORWARD -m hashlimit --hashlimit-upto 1/s --hashlimit-name probe
+	kcompare_ext hashlimit
+}
+
+@test "kernel ext: helper (ftp assigned by CT, control connection)" {
+	need_match helper filter -A FORWARD -m helper --helper ftp
+	# The CT template (helper=) is not modelled on the connection yet.
+	kcompare_ext helper --ct-ignore helper=
+}
+
+@test "kernel ext: osf (no fingerprints loaded)" {
+	need_match osf filter -A FORWARD -p tcp -m osf --genre Linux
+	kcompare_ext osf
+}
+
+@test "kernel ext: owner (FW's own packets, root's socket)" {
+	need_match owner filter -A OUTPUT -m owner --uid-owner 0
+	kcompare_ext owner
+}
+
+@test "kernel ext: policy (no IPsec)" {
+	need_match policy filter -A FORWARD -m policy --dir in --pol none
+	kcompare_ext policy
+}
+
+@test "kernel ext: quota (bytes left per rule)" {
+	need_match quota filter -A FORWARD -m quota --quota 1
+	kcompare_ext quota
+}
+
+@test "kernel ext: realm (routes without realms)" {
+	need_match realm filter -A FORWARD -m realm --realm 1
+	kcompare_ext realm
+}
+
+@test "kernel ext: rpfilter (strict, loose, accept-local, FW's routes)" {
+	need_match rpfilter raw -A PREROUTING -m rpfilter
+	kcompare_ext rpfilter
+}
+
+@test "kernel ext: socket (no socket on FW)" {
+	need_match socket mangle -A PREROUTING -m socket
+	kcompare_ext socket
+}
+
+@test "kernel ext: statistic (nth; random at 0 and 1)" {
+	need_match statistic filter -A FORWARD -m statistic --mode nth --every 2 --packet 0
+	kcompare_ext statistic
+}
+
+@test "kernel ext: time (packets stamped with the real clock)" {
+	need_match time filter -A FORWARD -m time --weekdays Mon
+	kcompare_ext time --wall-clock
+}
