@@ -5,6 +5,7 @@
  * revision 0 is read from old blobs.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include <uiptables/packet.h>
@@ -234,18 +235,227 @@ static int recent_check(const struct xt_check_param *par)
 }
 
 /*
- * recent_mt works on lists shared by every rule naming them, which the
- * per-rule state the evaluator keeps cannot hold: the result is assumed.
+ * The lists, as xt_recent keeps them per network namespace: one per name,
+ * shared by every rule naming it, kept with the evaluator's state.  At
+ * most RECENT_ENTRIES addresses (ip_list_tot), the least recently updated
+ * forgotten first; each remembers its last RECENT_STAMPS(n) sighting times
+ * on the packet clock, a power of two at least ip_pkt_list_tot (20) and
+ * the rule's --hitcount.  The kernel masks addresses with the --mask of
+ * the rule that made the list (the first checked naming it), not the
+ * rule's own; here that is the first rule to see a packet, which is the
+ * same rule unless a later one in the ruleset runs first.
  */
-static bool recent_match(const struct xt_pkt *pkt, struct xt_action_param *par)
-{
-	const struct xt_recent_mtinfo *info = par->data;
+#define RECENT_ENTRIES 100
+#define RECENT_PKT_LIST_TOT 20
 
-	/* --set always matches (unless inverted); so does a fresh entry. */
-	if (info->check_set & XT_RECENT_SET)
-		return !info->invert;
-	pkt->ops->assume((struct xt_pkt *)pkt, "recent: contents of the address list");
-	return pkt->assume_unknown_match;
+struct recent_entry {
+	uint32_t addr;		/* masked, network order */
+	uint8_t ttl;
+	uint8_t used;
+	uint16_t pad;
+	uint32_t nstamps, index;
+	uint64_t lru;		/* larger: updated later */
+};
+
+struct recent_list {
+	uint32_t nstamps_max;	/* stamps per entry, a power of two */
+	uint32_t mask;		/* of the rule that made the list */
+	uint64_t lru_clock;
+	/* RECENT_ENTRIES entries, then their stamps (uint64_t) in turn */
+};
+
+static uint32_t stamps_for(uint32_t hit_count)
+{
+	uint32_t want = hit_count > RECENT_PKT_LIST_TOT ? hit_count : RECENT_PKT_LIST_TOT;
+	uint32_t n = 1;
+
+	while (n < want)
+		n <<= 1;
+	return n;
+}
+
+static size_t list_size(uint32_t nstamps)
+{
+	return sizeof(struct recent_list) +
+	       RECENT_ENTRIES * (sizeof(struct recent_entry) + nstamps * sizeof(uint64_t));
+}
+
+static struct recent_entry *entry_at(struct recent_list *l, unsigned int i)
+{
+	return (struct recent_entry *)(l + 1) + i;
+}
+
+static uint64_t *stamps_of(struct recent_list *l, const struct recent_entry *e)
+{
+	uint64_t *base = (uint64_t *)entry_at(l, RECENT_ENTRIES);
+
+	return base + (size_t)(e - entry_at(l, 0)) * l->nstamps_max;
+}
+
+/* The list, grown (and so emptied, as the kernel flushes it) when this
+ * rule's --hitcount needs more stamps than it keeps. */
+static struct recent_list *list_get(struct xt_pkt *pkt, const char *name,
+				    uint32_t hit_count, uint32_t mask)
+{
+	char key[XT_RECENT_NAME_LEN + 16];
+	uint32_t n = stamps_for(hit_count);
+	struct recent_list *l;
+	size_t len;
+
+	snprintf(key, sizeof(key), "recent4:%.*s", XT_RECENT_NAME_LEN, name);
+	l = pkt->ops->shared(pkt, key, list_size(n), &len);
+	if (l && !l->nstamps_max) {
+		/* New, or an older one outgrown: sized from what was given. */
+		l->nstamps_max = n;
+		l->mask = mask;
+		while (list_size(l->nstamps_max * 2) <= len)
+			l->nstamps_max *= 2;
+	}
+	return l;
+}
+
+static struct recent_entry *entry_find(struct recent_list *l, uint32_t addr, uint8_t ttl)
+{
+	for (unsigned int i = 0; i < RECENT_ENTRIES; i++) {
+		struct recent_entry *e = entry_at(l, i);
+
+		if (e->used && e->addr == addr && (!ttl || !e->ttl || e->ttl == ttl))
+			return e;
+	}
+	return NULL;
+}
+
+static struct recent_entry *entry_oldest(struct recent_list *l)
+{
+	struct recent_entry *old = NULL;
+
+	for (unsigned int i = 0; i < RECENT_ENTRIES; i++) {
+		struct recent_entry *e = entry_at(l, i);
+
+		if (e->used && (!old || e->lru < old->lru))
+			old = e;
+	}
+	return old;
+}
+
+static void entry_update(struct recent_list *l, struct recent_entry *e, uint64_t now)
+{
+	e->index &= l->nstamps_max - 1;
+	stamps_of(l, e)[e->index++] = now;
+	if (e->index > e->nstamps)
+		e->nstamps = e->index;
+	e->lru = ++l->lru_clock;
+}
+
+/* recent_entry_init: a full list forgets its least recently updated. */
+static void entry_new(struct recent_list *l, uint32_t addr, uint8_t ttl, uint64_t now)
+{
+	struct recent_entry *e = NULL;
+
+	for (unsigned int i = 0; i < RECENT_ENTRIES && !e; i++)
+		if (!entry_at(l, i)->used)
+			e = entry_at(l, i);
+	if (!e)
+		e = entry_oldest(l);
+	memset(e, 0, sizeof(*e));
+	e->used = 1;
+	e->addr = addr;
+	e->ttl = ttl;
+	entry_update(l, e, now);
+}
+
+/* --reap: the list's oldest entry goes if its last sighting is too old,
+ * unless it is the one about to be updated. */
+static void entry_reap(struct recent_list *l, uint64_t since, struct recent_entry *working,
+		       bool update)
+{
+	struct recent_entry *e = entry_oldest(l);
+
+	if (!e || (e == working && update))
+		return;
+	if (stamps_of(l, e)[(e->index - 1) & (l->nstamps_max - 1)] < since)
+		e->used = 0;
+}
+
+/* --rcheck/--update: enough sightings within --seconds. */
+static bool seen_enough(struct recent_list *l, struct recent_entry *e,
+			const struct xt_recent_mtinfo *info, uint64_t since)
+{
+	const uint64_t *st = stamps_of(l, e);
+	uint32_t hits = 0;
+
+	for (uint32_t i = 0; i < e->nstamps; i++) {
+		if (info->seconds && st[i] < since)
+			continue;
+		if (!info->hit_count || ++hits >= info->hit_count)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * recent_mt.  The TTL is the one the packet arrived with: a forwarded
+ * packet past the routing decision has lost one.
+ */
+static bool recent_common(const struct xt_pkt *cpkt, const struct xt_recent_mtinfo *info,
+			  uint32_t mask)
+{
+	struct xt_pkt *pkt = (struct xt_pkt *)cpkt;
+	uint64_t now = pkt->now_ns, span, since;
+	bool ret = info->invert;
+	struct recent_list *l;
+	struct recent_entry *e;
+	uint32_t addr;
+	uint8_t ttl = pkt->data[8];
+
+	if (!pkt->ops || !pkt->ops->shared) {
+		if (pkt->ops && pkt->ops->assume)
+			pkt->ops->assume(pkt, "recent: contents of the address list");
+		return pkt->assume_unknown_match;
+	}
+	memcpy(&addr, pkt->data + (info->side == XT_RECENT_DEST ? 16 : 12), 4);
+	if (pkt->out[0] && !pkt->local)
+		ttl++;
+	l = list_get(pkt, info->name, info->hit_count, mask);
+	addr &= l->mask;
+	e = entry_find(l, addr, info->check_set & XT_RECENT_TTL ? ttl : 0);
+	if (!e) {
+		if (!(info->check_set & XT_RECENT_SET))
+			return ret;
+		entry_new(l, addr, ttl, now);
+		return !ret;
+	}
+	if (info->check_set & XT_RECENT_SET) {
+		ret = !ret;
+	} else if (info->check_set & XT_RECENT_REMOVE) {
+		e->used = 0;
+		return !ret;
+	} else {
+		span = (uint64_t)info->seconds * 1000000000ull;
+		since = now > span ? now - span : 0;
+		if (seen_enough(l, e, info, since))
+			ret = !ret;
+		if (info->check_set & XT_RECENT_REAP)
+			entry_reap(l, since, e, (info->check_set & XT_RECENT_UPDATE) && ret);
+	}
+	if ((info->check_set & XT_RECENT_SET) ||
+	    ((info->check_set & XT_RECENT_UPDATE) && ret)) {
+		entry_update(l, e, now);
+		e->ttl = ttl;
+	}
+	return ret;
+}
+
+static bool recent0_match(const struct xt_pkt *pkt, struct xt_action_param *par)
+{
+	return recent_common(pkt, par->data, UINT32_MAX);
+}
+
+static bool recent1_match(const struct xt_pkt *pkt, struct xt_action_param *par)
+{
+	const struct xt_recent_mtinfo_v1 *info = par->data;
+
+	return recent_common(pkt, par->data, info->mask.ip);
 }
 
 static struct xtables_match recent_matches[] = {
@@ -259,7 +469,7 @@ static struct xtables_match recent_matches[] = {
 		.print = recent0_print,
 		.save = recent0_save,
 		.checkentry = recent_check,
-		.match = recent_match,
+		.match = recent0_match,
 	},
 	{
 		.name = "recent",
@@ -275,7 +485,7 @@ static struct xtables_match recent_matches[] = {
 		.save = recent1_save,
 		.options = recent_opts,
 		.checkentry = recent_check,
-		.match = recent_match,
+		.match = recent1_match,
 	},
 };
 

@@ -29,6 +29,7 @@ enum uipt_ctinfo {
 
 struct xt_pkt;
 struct nf_nat_range2;
+struct uipt_tuple;
 
 /*
  * What targets ask of the evaluator core: the things the kernel does
@@ -48,6 +49,14 @@ struct uipt_eval_ops {
 	void (*untrack)(struct xt_pkt *pkt);
 	/* States the evaluator cannot know; the trace shows it on the rule. */
 	void (*assume)(struct xt_pkt *pkt, const char *what);
+	/* State shared by every rule that names it, as the kernel's named
+	 * tables (recent lists): at least size bytes kept under key with the
+	 * evaluator's state, zeroed when new or when a smaller one had to
+	 * grow (the kernel flushes a list then too).  *len gets its size. */
+	void *(*shared)(struct xt_pkt *pkt, const char *key, size_t size, size_t *len);
+	/* Whether a connection with this tuple is in the conntrack table and
+	 * not closed (TCP TIME_WAIT, CLOSE): what nf_conncount counts. */
+	bool (*conn_counts)(struct xt_pkt *pkt, const struct uipt_tuple *t);
 };
 
 struct xt_pkt {

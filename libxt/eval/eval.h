@@ -279,6 +279,7 @@ struct uipt_eval {
 	struct uipt_eval_ops ops;
 	struct uipt_trace trace;
 	bool assume_unknown_match;	/* --assume-match */
+	struct uipt_shared *shared;	/* named extension state (recent lists) */
 	/* During one packet: */
 	struct uipt_result *res;
 	struct uipt_ev_conn *cur;	/* the packet's conntrack entry */

@@ -5,7 +5,10 @@
  *            section count, checksum of all that follows
  *   entries  one fixed record per confirmed, unexpired connection
  *   sections per table: name, ruleset identity, length, the bytes of its
- *            rules' extension state (dropped when the ruleset changed)
+ *            rules' extension state (dropped when the ruleset changed);
+ *            named state shared by rules (recent lists) in sections of
+ *            the table "@shared": the key, NUL-ended, then its bytes.
+ *            Older readers skip them as a table they do not have.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -129,6 +132,67 @@ static struct uipt_ev_table *table_named(struct uipt_eval *ev, const char *name)
 	return NULL;
 }
 
+#define SHARED_SECTION "@shared"
+
+static struct uipt_shared *shared_find(struct uipt_eval *ev, const char *key)
+{
+	for (struct uipt_shared *sh = ev->shared; sh; sh = sh->next)
+		if (!strcmp(sh->key, key))
+			return sh;
+	return NULL;
+}
+
+static struct uipt_shared *shared_make(struct uipt_eval *ev, const char *key, size_t len)
+{
+	struct uipt_shared *sh = calloc(1, sizeof(*sh));
+
+	if (!sh || !(sh->key = strdup(key)) || !(sh->data = calloc(1, len ? len : 1)))
+		abort();
+	sh->len = len;
+	sh->next = ev->shared;
+	ev->shared = sh;
+	return sh;
+}
+
+void *uipt_evstate_shared(struct uipt_eval *ev, const char *key, size_t size,
+			  size_t *len)
+{
+	struct uipt_shared *sh = shared_find(ev, key);
+
+	if (!sh)
+		sh = shared_make(ev, key, size);
+	if (sh->len < size) {
+		free(sh->data);
+		if (!(sh->data = calloc(1, size)))
+			abort();
+		sh->len = size;
+	}
+	if (len)
+		*len = sh->len;
+	return sh->data;
+}
+
+void uipt_evstate_shared_free(struct uipt_eval *ev)
+{
+	while (ev->shared) {
+		struct uipt_shared *sh = ev->shared;
+
+		ev->shared = sh->next;
+		free(sh->key);
+		free(sh->data);
+		free(sh);
+	}
+}
+
+static void load_shared(struct uipt_eval *ev, const char *p, size_t len)
+{
+	size_t klen = strnlen(p, len);
+
+	if (klen == len || shared_find(ev, p))
+		return;
+	memcpy(shared_make(ev, p, len - klen - 1)->data, p + klen + 1, len - klen - 1);
+}
+
 static int load_sections(struct uipt_eval *ev, const char *path, const char *p,
 			 const char *end, uint32_t n)
 {
@@ -143,6 +207,11 @@ static int load_sections(struct uipt_eval *ev, const char *path, const char *p,
 		if ((uint64_t)(end - p) < s.len)
 			return damaged(path, "section cut short");
 		s.table[sizeof(s.table) - 1] = '\0';
+		if (!strcmp(s.table, SHARED_SECTION)) {
+			load_shared(ev, p, s.len);
+			p += s.len;
+			continue;
+		}
 		t = table_named(ev, s.table);
 		/* Another ruleset: its rules start afresh, as after a restore. */
 		if (t && t->sum == s.sum && t->priv_len == s.len)
@@ -219,6 +288,17 @@ static void put_sections(struct uipt_eval *ev, char **buf, size_t *len, size_t *
 		s.len = t->priv_len;
 		put(buf, len, cap, &s, sizeof(s));
 		put(buf, len, cap, t->priv, t->priv_len);
+		h->nsections++;
+	}
+	for (struct uipt_shared *sh = ev->shared; sh; sh = sh->next) {
+		struct ev_section s;
+
+		memset(&s, 0, sizeof(s));
+		snprintf(s.table, sizeof(s.table), "%s", SHARED_SECTION);
+		s.len = strlen(sh->key) + 1 + sh->len;
+		put(buf, len, cap, &s, sizeof(s));
+		put(buf, len, cap, sh->key, strlen(sh->key) + 1);
+		put(buf, len, cap, sh->data, sh->len);
 		h->nsections++;
 	}
 }

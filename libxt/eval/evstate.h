@@ -17,6 +17,19 @@ struct uipt_eval;
 #define UIPT_EVSTATE_MAGIC "UIPTEVS1"
 
 int uipt_evstate_load(struct uipt_eval *ev);
+
+/* Named state shared by rules (recent lists), saved with the rest: at
+ * least size bytes under key, zeroed when made or grown. */
+struct uipt_shared {
+	struct uipt_shared *next;
+	size_t len;
+	char *key;
+	unsigned char *data;
+};
+
+void *uipt_evstate_shared(struct uipt_eval *ev, const char *key, size_t size,
+			  size_t *len);
+void uipt_evstate_shared_free(struct uipt_eval *ev);
 int uipt_evstate_save(struct uipt_eval *ev);
 
 /*

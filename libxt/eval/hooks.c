@@ -121,6 +121,26 @@ static void op_assume(struct xt_pkt *pkt, const char *what)
 	uipt_result_note(ev_of(pkt)->res, (int)pkt->hook, "assume", "%s", what);
 }
 
+static void *op_shared(struct xt_pkt *pkt, const char *key, size_t size, size_t *len)
+{
+	return uipt_evstate_shared(ev_of(pkt), key, size, len);
+}
+
+/* nf_conncount's view: confirmed, alive, and not a closed TCP connection. */
+static bool op_conn_counts(struct xt_pkt *pkt, const struct uipt_tuple *t)
+{
+	struct uipt_eval *ev = ev_of(pkt);
+	enum uipt_dir dir;
+	struct uipt_ev_conn *c = uipt_ct_find(ev->ct, t, pkt->now_ns, &dir);
+
+	if (!c)
+		return false;
+	if (c->c.tuple[0].l4proto == IPPROTO_TCP)
+		return c->c.proto.tcp.state != TCP_CONNTRACK_TIME_WAIT &&
+		       c->c.proto.tcp.state != TCP_CONNTRACK_CLOSE;
+	return true;
+}
+
 /* ---- opening and saving ---- */
 
 static bool any_ct_user(const struct uipt_eval *ev)
@@ -143,7 +163,8 @@ int uipt_eval_open(struct uipt_eval **out, bool dry_run)
 	ev->trace.ev = ev;
 	ev->ops = (struct uipt_eval_ops){
 		.nat = uipt_nat_op, .reject = op_reject, .log = op_log,
-		.untrack = op_untrack, .assume = op_assume,
+		.untrack = op_untrack, .assume = op_assume, .shared = op_shared,
+		.conn_counts = op_conn_counts,
 	};
 	ev->ct = uipt_ct_new();
 	*out = ev;
@@ -174,6 +195,7 @@ void uipt_eval_close(struct uipt_eval *ev)
 		uipt_ev_table_free(ev->tables[i]);
 	uipt_host_free(ev->host);
 	uipt_ct_free(ev->ct);
+	uipt_evstate_shared_free(ev);
 	free(ev);
 }
 

@@ -146,3 +146,8 @@ kcompare_ext() {
 	need_match time filter -A FORWARD -m time --weekdays Mon
 	kcompare_ext time --wall-clock
 }
+
+@test "kernel ext: recent (named lists shared by rules, seconds, hitcount, TTL, mask)" {
+	need_match recent filter -A FORWARD -m recent --rcheck --name probe
+	kcompare_ext recent
+}

@@ -22,6 +22,7 @@ answers and moves no OUTPUT counters.
   kcompare.py --prefix P --rules FILE (--packets FILE | --random SEED:N)
               --trace DIR-WITH-UIPTABLES [--keep]
               [--setup FILE] [--import-host] [--wall-clock]
+A packets line "sleep SECONDS" lets time pass between packets.
 --setup runs each line of FILE as a shell command in FW before the rules
 are loaded (device groups, helpers...); --import-host then gives uiptables
 FW's own host model (uiptables-trace --host-import inside FW); --wall-clock
@@ -576,6 +577,10 @@ def main():
         agents['FW'] = fw
         tracer = Tracer(u, a.wall_clock)
         for n, line in enumerate(packets, 1):
+            if line.startswith('sleep '):
+                # Time passing on both clocks (recent --seconds...).
+                time.sleep(float(line.split()[1]))
+                continue
             compare_packet(n, line, tracer, topo, agents, state, mism)
         tracer.close()
         if not a.no_conntrack_compare:
@@ -604,7 +609,8 @@ def main():
         print(m)
     if a.random and mism:
         print('ruleset:\n' + rules)
-    print('%d packets, %d mismatches' % (len(packets), len(mism)))
+    npk = sum(not l.startswith('sleep ') for l in packets)
+    print('%d packets, %d mismatches' % (npk, len(mism)))
     return 1 if mism else 0
 
 
