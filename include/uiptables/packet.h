@@ -31,6 +31,8 @@ struct xt_pkt;
 struct nf_nat_range2;
 struct uipt_tuple;
 
+enum uipt_conn_found { UIPT_CONN_NONE, UIPT_CONN_LIVE, UIPT_CONN_CLOSED };
+
 /*
  * What targets ask of the evaluator core: the things the kernel does
  * outside the target itself (binding NAT, sending a reply, logging).
@@ -54,9 +56,10 @@ struct uipt_eval_ops {
 	 * evaluator's state, zeroed when new or when a smaller one had to
 	 * grow (the kernel flushes a list then too).  *len gets its size. */
 	void *(*shared)(struct xt_pkt *pkt, const char *key, size_t size, size_t *len);
-	/* Whether a connection with this tuple is in the conntrack table and
-	 * not closed (TCP TIME_WAIT, CLOSE): what nf_conncount counts. */
-	bool (*conn_counts)(struct xt_pkt *pkt, const struct uipt_tuple *t);
+	/* Whether a confirmed connection with this tuple (either direction)
+	 * is in the conntrack table, and if so whether it is closed (TCP
+	 * TIME_WAIT, CLOSE): what nf_conncount asks. */
+	enum uipt_conn_found (*conn_find)(struct xt_pkt *pkt, const struct uipt_tuple *t);
 };
 
 struct xt_pkt {

@@ -126,19 +126,20 @@ static void *op_shared(struct xt_pkt *pkt, const char *key, size_t size, size_t 
 	return uipt_evstate_shared(ev_of(pkt), key, size, len);
 }
 
-/* nf_conncount's view: confirmed, alive, and not a closed TCP connection. */
-static bool op_conn_counts(struct xt_pkt *pkt, const struct uipt_tuple *t)
+/* nf_conncount's view of the table: confirmed entries only. */
+static enum uipt_conn_found op_conn_find(struct xt_pkt *pkt, const struct uipt_tuple *t)
 {
 	struct uipt_eval *ev = ev_of(pkt);
 	enum uipt_dir dir;
 	struct uipt_ev_conn *c = uipt_ct_find(ev->ct, t, pkt->now_ns, &dir);
 
 	if (!c)
-		return false;
-	if (c->c.tuple[0].l4proto == IPPROTO_TCP)
-		return c->c.proto.tcp.state != TCP_CONNTRACK_TIME_WAIT &&
-		       c->c.proto.tcp.state != TCP_CONNTRACK_CLOSE;
-	return true;
+		return UIPT_CONN_NONE;
+	if (c->c.tuple[0].l4proto == IPPROTO_TCP &&
+	    (c->c.proto.tcp.state == TCP_CONNTRACK_TIME_WAIT ||
+	     c->c.proto.tcp.state == TCP_CONNTRACK_CLOSE))
+		return UIPT_CONN_CLOSED;
+	return UIPT_CONN_LIVE;
 }
 
 /* ---- opening and saving ---- */
@@ -164,7 +165,7 @@ int uipt_eval_open(struct uipt_eval **out, bool dry_run)
 	ev->ops = (struct uipt_eval_ops){
 		.nat = uipt_nat_op, .reject = op_reject, .log = op_log,
 		.untrack = op_untrack, .assume = op_assume, .shared = op_shared,
-		.conn_counts = op_conn_counts,
+		.conn_find = op_conn_find,
 	};
 	ev->ct = uipt_ct_new();
 	*out = ev;

@@ -151,3 +151,8 @@ kcompare_ext() {
 	need_match recent filter -A FORWARD -m recent --rcheck --name probe
 	kcompare_ext recent
 }
+
+@test "kernel ext: connlimit (connections per masked address, closed ones leave)" {
+	need_match connlimit filter -A FORWARD -m connlimit --connlimit-above 1
+	kcompare_ext connlimit
+}
