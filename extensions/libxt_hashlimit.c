@@ -814,30 +814,72 @@ static unsigned int live_entries(const struct hl_state *st)
 	return n;
 }
 
-static bool hl_match(const struct xt_pkt *pkt, struct xt_action_param *par,
-		     const struct hashlimit_cfg3 *c, int revision)
+/*
+ * The kernel's tables are per name (and family), shared by every rule
+ * naming them, and made with the configuration of the first rule checked:
+ * groups, their rates and the table's limits come from that; a rule's own
+ * decides only inversion, byte cost and rate-match.  Here the table is
+ * made by the first rule to see a packet (the same one unless a later
+ * rule in the ruleset runs first).  Without shared state (unit tests),
+ * each rule has its own.
+ */
+struct hl_table {
+	bool made;
+	int revision;
+	struct hashlimit_cfg3 cfg;
+	struct hl_state st;
+};
+
+static struct hl_table *table_of(struct xt_pkt *pkt, struct xt_action_param *par,
+				 const struct hl_view *v)
 {
-	struct hl_state *st = par->priv;
+	char key[NAME_MAX + 16];
+	struct hl_table *t;
+
+	if (!pkt->ops || !pkt->ops->shared)
+		t = par->priv;
+	else {
+		snprintf(key, sizeof(key), "hashlimit4:%.*s", NAME_MAX, v->name);
+		t = pkt->ops->shared(pkt, key, sizeof(*t), NULL);
+	}
+	if (t && !t->made) {
+		t->made = true;
+		t->revision = v->revision;
+		t->cfg = v->cfg;
+	}
+	return t;
+}
+
+static bool hl_match(const struct xt_pkt *pkt, struct xt_action_param *par,
+		     const struct hl_view *v)
+{
+	struct hl_table *t = table_of((struct xt_pkt *)pkt, par, v);
 	uint64_t now = pkt->now_ns / (1000000000ull / HL_HZ), cost;
+	const struct hashlimit_cfg3 *c = &v->cfg, *tc;
 	bool inv = c->mode & XT_HASHLIMIT_INVERT, fresh;
+	struct hl_state *st;
 	struct hl_key key;
 	struct hl_entry *e;
+	int revision;
 
-	if (!st)
+	if (!t)
 		return !inv;
-	if (!make_key(pkt, c, &key))
+	st = &t->st;
+	tc = &t->cfg;
+	revision = t->revision;
+	if (!make_key(pkt, tc, &key))
 		goto hotdrop;
 	e = find_entry(st, &key, now, &fresh);
-	if (fresh && c->max && live_entries(st) > c->max) {
+	if (fresh && tc->max && live_entries(st) > tc->max) {
 		/* "max count reached": the kernel drops the packet. */
 		e->used = false;
 		goto hotdrop;
 	}
-	e->expires = now + c->expire;	/* ms are jiffies at HZ = 1000 */
+	e->expires = now + tc->expire;	/* ms are jiffies at HZ = 1000 */
 	if (fresh)
-		rate_init(e, c, revision, now);
+		rate_init(e, tc, revision, now);
 	else
-		rate_recalc(e, c, revision, now);
+		rate_recalc(e, tc, revision, now);
 
 	if (revision >= 3 && (c->mode & XT_HASHLIMIT_RATE_MATCH)) {
 		e->current_rate += c->mode & XT_HASHLIMIT_BYTES ? pkt->len : 1;
@@ -862,7 +904,7 @@ static bool match_v##rev(const struct xt_pkt *pkt, struct xt_action_param *par) 
 { \
 	struct hl_view v; \
 	view_v##rev(&v, par->data); \
-	return hl_match(pkt, par, &v.cfg, rev); \
+	return hl_match(pkt, par, &v); \
 }
 MATCH_FUNC(1)
 MATCH_FUNC(2)
@@ -880,7 +922,7 @@ static struct xtables_match hashlimit_exts[] = {
 		.save = save_v1,
 		.checkentry = check_v1,
 		.match = match_v1,
-		.state_size = sizeof(struct hl_state),
+		.state_size = sizeof(struct hl_table),
 	},
 	{
 		.name = "hashlimit",
@@ -893,7 +935,7 @@ static struct xtables_match hashlimit_exts[] = {
 		.save = save_v2,
 		.checkentry = check_v2,
 		.match = match_v2,
-		.state_size = sizeof(struct hl_state),
+		.state_size = sizeof(struct hl_table),
 	},
 	{
 		.name = "hashlimit",
@@ -910,7 +952,7 @@ static struct xtables_match hashlimit_exts[] = {
 		.options = hashlimit_opts,
 		.checkentry = check_v3,
 		.match = match_v3,
-		.state_size = sizeof(struct hl_state),
+		.state_size = sizeof(struct hl_table),
 	},
 };
 

@@ -409,6 +409,9 @@ static bool recent_common(const struct xt_pkt *cpkt, const struct xt_recent_mtin
 	uint8_t ttl = pkt->data[8];
 
 	if (!pkt->ops || !pkt->ops->shared) {
+		/* No lists: --set is known to match, the rest assumed. */
+		if (info->check_set & XT_RECENT_SET)
+			return !ret;
 		if (pkt->ops && pkt->ops->assume)
 			pkt->ops->assume(pkt, "recent: contents of the address list");
 		return pkt->assume_unknown_match;

@@ -372,7 +372,7 @@ static void test_rpfilter_devgroup(void)
 
 static void test_assumed(void)
 {
-	static const char *const names[] = { "cpu", "socket", "cgroup", "rateest", "nfacct" };
+	static const char *const names[] = { "cpu", "socket", "rateest", "nfacct" };
 	struct xt_pkt p = packet(IPPROTO_TCP, "192.0.2.1", "192.0.2.2", 20);
 	uint8_t data[4096] = { 0 };
 
@@ -401,6 +401,20 @@ static void test_assumed(void)
 	ok(run(ipvs, &v, &p, NULL, NULL), "ipvs: ! --ipvs always does");
 	v.bitmask = XT_IPVS_IPVS_PROPERTY | XT_IPVS_PROTO;
 	ok(!run(ipvs, &v, &p, NULL, NULL), "ipvs: other options need an IPVS packet");
+	/* cgroup: a classid is taken as 0 (said so); a path is unknown. */
+	const struct xtables_match *cg = find("cgroup", 2);
+	struct xt_cgroup_info_v2 c2 = { .has_classid = 1, .classid = 0 };
+	p.assume_unknown_match = false;
+	assumed = 0;
+	ok(run(cg, &c2, &p, NULL, NULL) && assumed == 1, "cgroup: classid 0 matches, stated");
+	c2.classid = 7;
+	ok(!run(cg, &c2, &p, NULL, NULL), "cgroup: classid 7 does not");
+	c2.invert_classid = 1;
+	ok(run(cg, &c2, &p, NULL, NULL), "cgroup: ! classid 7 does");
+	c2 = (struct xt_cgroup_info_v2){ .has_path = 1, .path = "/user.slice" };
+	p.assume_unknown_match = true;
+	assumed = 0;
+	ok(run(cg, &c2, &p, NULL, NULL) && assumed == 1, "cgroup: a path is assumed");
 	/* cgroup: a forwarded packet has no socket. */
 	p.local = false;
 	ok(!run(xt_find_match("cgroup", NFPROTO_IPV4), data, &p, NULL, NULL),
