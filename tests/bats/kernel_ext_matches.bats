@@ -156,3 +156,8 @@ kcompare_ext() {
 	need_match connlimit filter -A FORWARD -m connlimit --connlimit-above 1
 	kcompare_ext connlimit
 }
+
+@test "kernel ext: physdev (routed links: no bridge on either side)" {
+	need_match physdev filter -A FORWARD -m physdev --physdev-is-bridged
+	kcompare_ext physdev
+}
