@@ -119,6 +119,21 @@ R
 	[ "$status" -eq 0 ]
 }
 
+@test "rateest, ipvs: stated on the rule; nfacct refused without its object" {
+	restore "-A INPUT -m rateest --rateest x --rateest-gt --rateest-bps 1000 -j DROP
+-A INPUT -m ipvs --vproto 6 -j DROP
+-A INPUT -m ipvs ! --ipvs -j ACCEPT"
+	run uiptables-trace -i eth0 -p tcp -s 198.51.100.2 -d 198.51.100.1 --dport 22 --expect ACCEPT
+	[ "$status" -eq 0 ]
+	assert_output --partial "assume: rateest: the estimated rates"
+	assert_output --partial "assume: ipvs: no IPVS in the model"
+	assert_output --partial "filter:INPUT:rule:3"
+	# The kernel wants the nfnetlink_acct object to exist: ENOENT.
+	run uiptables -A INPUT -m nfacct --nfacct-name acc
+	[ "$status" -eq 1 ]
+	assert_output --partial "No chain/target/match by that name"
+}
+
 @test "cgroup: a classid is compared as 0, a path assumed; no socket, no match" {
 	restore "-A OUTPUT -p udp -m udp --dport 1 -m cgroup --cgroup 0 -j DROP
 -A OUTPUT -p udp -m udp --dport 2 -m cgroup --cgroup 5 -j DROP
