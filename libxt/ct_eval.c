@@ -267,7 +267,7 @@ static int eval_dump(struct ct_source *src, enum ct_table table,
 		     const struct ct_dump_filter *f, ct_entry_cb cb, void *data)
 {
 	struct walk w = { .cb = cb, .data = data, .f = f };
-	int ret;
+	int ret, c;
 
 	/* Only confirmed entries are kept: dying and unconfirmed are empty. */
 	if (table != CT_TABLE_CONNTRACK)
@@ -279,7 +279,9 @@ static int eval_dump(struct ct_source *src, enum ct_table table,
 	src->walking++;
 	ret = walk(src, &w);
 	src->walking--;
-	return ret < 0 ? ret : commit(src);
+	/* What was changed before a failure stays changed, as in the kernel. */
+	c = commit(src);
+	return ret < 0 ? ret : c;
 }
 
 static int eval_count(struct ct_source *src, unsigned int *count)
