@@ -238,10 +238,10 @@ static int find(struct ct_source *src, const struct nf_conntrack *ct,
 
 /* ---- the operations ---- */
 
+/* Filter hints are not used: the caller filters every entry again. */
 struct walk {
 	ct_entry_cb cb;
 	void *data;
-	const struct ct_dump_filter *f;
 	unsigned int n;
 };
 
@@ -266,7 +266,7 @@ static int walk(struct ct_source *src, struct walk *w)
 static int eval_dump(struct ct_source *src, enum ct_table table,
 		     const struct ct_dump_filter *f, ct_entry_cb cb, void *data)
 {
-	struct walk w = { .cb = cb, .data = data, .f = f };
+	struct walk w = { .cb = cb, .data = data };
 	int ret, c;
 
 	/* Only confirmed entries are kept: dying and unconfirmed are empty. */
