@@ -74,10 +74,24 @@ struct uipt_pktspec {
 	bool fragment;			/* a later fragment (offset > 0) */
 	uint64_t time_ns;		/* the packet clock */
 	bool has_time;
+	/* Headers beyond TCP, UDP and ICMP (packet_hdr.c). */
+	uint8_t tcp_opts[40];		/* --tcp-option, as on the wire */
+	unsigned int tcp_optlen;
+	uint32_t spi;			/* ah, esp; ipcomp's CPI */
+	struct { uint8_t type, flags; } chunks[8];	/* sctp; none: INIT */
+	unsigned int nchunks;
+	int dccp_type;			/* -1: REQUEST */
+	uint8_t dccp_opts[16];		/* --dccp-option, as on the wire */
+	unsigned int dccp_optlen;
 	char payload[1500];		/* last: a copy may stop before it */
 };
 
 void uipt_pktspec_init(struct uipt_pktspec *s);
+/* The transport header of protocols with no builder in packet.c (sctp,
+ * dccp, ah, esp, ipcomp): its length, 0 for none.  p has room for 128. */
+size_t uipt_pkt_build_other(const struct uipt_pktspec *s, uint8_t *p);
+/* Their checksums once the payload is in place (sctp's CRC32c, dccp's). */
+void uipt_pkt_fix_other(uint8_t *ip, unsigned int thoff, unsigned int len);
 /* Bytes of the IPv4 packet the spec describes, checksums right.
  * Returns the length, or -1 with an error recorded. */
 int uipt_pkt_build(const struct uipt_pktspec *s, uint8_t *buf, size_t cap);
