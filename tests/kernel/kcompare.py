@@ -281,12 +281,16 @@ def frame_of(words, o, ifname):
     """The packet uiptables-trace traced, as an Ethernet frame into FW,
     built here from the option line."""
     src_mac = MAC['a0' if ifname == 'eth0' else 'b0']
-    ip = IP(src=o['src'], dst=o['dst'], ttl=o['ttl'], tos=o['tos'],
+    ip = IP(src=o['src'], dst=o['dst'], ttl=o['ttl'], tos=o['tos'], proto=o['proto'],
             id=opt_int(words, '--id', 0), flags='DF' if '--df' in words else 0)
     sport = opt_int(words, '--sport', 40000)
     dport = opt_int(words, '--dport', 53 if o['proto'] == 17 else 80)
     payload = payload_of(words)
-    if o['proto'] == 6:
+    if '--fragment' in words or '-f' in words:
+        # A later fragment (offset 185 words, as the trace makes it): no
+        # transport header, zeros to the --length.
+        ip.frag, l4 = 185, Raw(b'')
+    elif o['proto'] == 6:
         l4 = TCP(sport=o['sport'], dport=o['dport'], seq=o['seq'], ack=o['ack'],
                  flags=o['flags'], window=o['window'], options=tcp_options(words))
     elif o['proto'] == 17:
@@ -297,9 +301,12 @@ def frame_of(words, o, ifname):
         l4, payload = Raw(dccp_bytes(words, o, sport, dport, payload)), b''
     elif o['proto'] in (50, 51, 108):
         spi = opt_int(words, '--spi', 256)
-        l4 = Raw({51: struct.pack('!BBHII', 59, 4, 0, spi, 1) + bytes(12),
-                  50: struct.pack('!II', spi, 1),
-                  108: struct.pack('!BBH', 59, 0, spi)}[o['proto']])
+        if o['proto'] == 51:	# next header, length, SPI, sequence, 96-bit ICV
+            l4 = Raw(struct.pack('!BBHII', 59, 4, 0, spi, 1) + bytes(12))
+        elif o['proto'] == 50:
+            l4 = Raw(struct.pack('!II', spi, 1))
+        else:			# IPcomp: next header, flags, 16-bit CPI
+            l4 = Raw(struct.pack('!BBH', 59, 0, spi))
     else:
         return None
     pkt = ip / l4
