@@ -80,6 +80,9 @@ struct xt_pkt {
 	const struct uipt_eval_ops *ops;
 	/* What a match may not know: true = assume it matches. */
 	bool assume_unknown_match;
+	/* Bytes the buffer at data holds: a target that grows the packet
+	 * (TCPMSS adding its option) may use up to this; 0, not at all. */
+	unsigned int room;
 };
 
 struct xt_action_param {

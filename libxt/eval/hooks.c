@@ -522,6 +522,7 @@ int uipt_eval_packet(struct uipt_eval *ev, const struct uipt_pktspec *meta,
 	memset(pkt, 0, sizeof(*pkt));
 	if (uipt_pkt_parse(pkt, res->final, len) < 0)
 		return -1;
+	pkt->room = sizeof(res->final);
 	fill_pkt(ev, pkt, meta);
 	if (pkt->now_ns > ev->clock_ns)
 		ev->clock_ns = pkt->now_ns;

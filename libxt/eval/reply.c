@@ -193,6 +193,7 @@ static void send_one(struct uipt_eval *ev, const struct xt_pkt *orig, struct uip
 	rep->len = rep->icmp_type < 0 ? build_rst(rep, rep->bytes) : build_icmp(ev, rep, rep->bytes);
 	if (uipt_pkt_parse(&p, rep->bytes, rep->len) < 0)
 		return;
+	p.room = sizeof(rep->bytes);
 	p.now_ns = orig->now_ns;
 	p.host = orig->host;
 	p.trace = orig->trace;
