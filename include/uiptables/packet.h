@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <net/if.h>
+#include <netinet/in.h>
 #include <uiptables/xtables.h>
 
 struct uipt_conn;		/* conntrack entry, evaluator's */
@@ -30,6 +31,17 @@ enum uipt_ctinfo {
 struct xt_pkt;
 struct nf_nat_range2;
 
+/* A packet a target makes and sends on its own (TEE's copy, SYNPROXY's
+ * answer): how it leaves. */
+struct uipt_emit {
+	const char *what;	/* for the trace: "TEE: copy to 192.0.2.1" */
+	bool untracked;		/* conntrack leaves it alone (a TEE copy) */
+	bool copy;		/* a TEE copy: no TEE copies it again */
+	bool has_via;		/* routed to this next hop, not by its address */
+	struct in_addr via;
+	char oif[IFNAMSIZ];	/* "" any */
+};
+
 /*
  * What targets ask of the evaluator core: the things the kernel does
  * outside the target itself (binding NAT, sending a reply, logging).
@@ -48,6 +60,10 @@ struct uipt_eval_ops {
 	void (*untrack)(struct xt_pkt *pkt);
 	/* States the evaluator cannot know; the trace shows it on the rule. */
 	void (*assume)(struct xt_pkt *pkt, const char *what);
+	/* Sends len bytes of an IPv4 packet through OUTPUT and POSTROUTING,
+	 * as ip_local_out does, once this packet's own way has ended. */
+	void (*emit)(struct xt_pkt *pkt, const uint8_t *bytes, unsigned int len,
+		     const struct uipt_emit *how);
 };
 
 struct xt_pkt {

@@ -171,6 +171,8 @@ struct uipt_step {
  * on its own way out through OUTPUT and POSTROUTING. */
 struct uipt_reply {
 	int icmp_type, icmp_code;	/* icmp_type < 0: TCP reset */
+	bool made;			/* bytes made by a target (emit) */
+	struct uipt_emit how;		/* and how they leave */
 	char text[160];
 	bool from_local;		/* about a packet addressed here */
 	uint8_t quote[576];		/* the packet it answers, as it was then */
@@ -297,6 +299,7 @@ struct uipt_eval {
 	struct uipt_result *res;
 	struct uipt_ev_conn *cur;	/* the packet's conntrack entry */
 	bool cur_new;			/* not yet confirmed */
+	bool copying;			/* a TEE copy is on its way out */
 };
 
 int uipt_eval_open(struct uipt_eval **out, bool dry_run);
@@ -311,6 +314,12 @@ void uipt_hooks_output(struct uipt_eval *ev, struct xt_pkt *pkt);
  * once its own way ended. */
 void uipt_reply_record(struct uipt_eval *ev, struct xt_pkt *pkt, int type, int code);
 void uipt_reply_send_all(struct uipt_eval *ev, const struct xt_pkt *orig);
+/* A packet a target made (uipt_eval_ops.emit), sent the same way. */
+void uipt_reply_emit(struct uipt_eval *ev, struct xt_pkt *pkt, const uint8_t *bytes,
+		     unsigned int len, const struct uipt_emit *how);
+/* As uipt_hooks_output, the route taken towards via (and oif) if given. */
+void uipt_hooks_output_via(struct uipt_eval *ev, struct xt_pkt *pkt,
+			   const struct in_addr *via, const char *oif);
 
 /* Runs one packet; data holds len bytes of an IPv4 packet. */
 int uipt_eval_packet(struct uipt_eval *ev, const struct uipt_pktspec *meta,

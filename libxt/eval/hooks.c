@@ -121,6 +121,12 @@ static void op_assume(struct xt_pkt *pkt, const char *what)
 	uipt_result_note(ev_of(pkt)->res, (int)pkt->hook, "assume", "%s", what);
 }
 
+static void op_emit(struct xt_pkt *pkt, const uint8_t *bytes, unsigned int len,
+		    const struct uipt_emit *how)
+{
+	uipt_reply_emit(ev_of(pkt), pkt, bytes, len, how);
+}
+
 /* ---- opening and saving ---- */
 
 static bool any_ct_user(const struct uipt_eval *ev)
@@ -143,7 +149,7 @@ int uipt_eval_open(struct uipt_eval **out, bool dry_run)
 	ev->trace.ev = ev;
 	ev->ops = (struct uipt_eval_ops){
 		.nat = uipt_nat_op, .reject = op_reject, .log = op_log,
-		.untrack = op_untrack, .assume = op_assume,
+		.untrack = op_untrack, .assume = op_assume, .emit = op_emit,
 	};
 	ev->ct = uipt_ct_new();
 	*out = ev;
@@ -435,11 +441,23 @@ static bool output_hooks(struct uipt_eval *ev, struct xt_pkt *pkt,
 
 void uipt_hooks_output(struct uipt_eval *ev, struct xt_pkt *pkt)
 {
+	uipt_hooks_output_via(ev, pkt, NULL, NULL);
+}
+
+void uipt_hooks_output_via(struct uipt_eval *ev, struct xt_pkt *pkt,
+			   const struct in_addr *via, const char *oif)
+{
 	struct uipt_route_result rt = { .want_why = !ev->res->quiet };
 
 	pkt->local = true;
 	pkt->in[0] = '\0';
-	uipt_route_output(ev->host, dst_of(pkt), &rt);
+	uipt_route_output(ev->host, via ? *via : dst_of(pkt), &rt);
+	/* nf_dup_ipv4_route: a route to the next hop, out of oif if named. */
+	if (via && rt.kind != UIPT_ROUTE_UNREACHABLE) {
+		rt.kind = UIPT_ROUTE_FORWARD;
+		if (oif && *oif)
+			uipt_ifname_copy(rt.out, oif);
+	}
 	route_note(ev, &rt);
 	if (rt.kind == UIPT_ROUTE_UNREACHABLE)
 		return routing_drop(ev, rt.why);
