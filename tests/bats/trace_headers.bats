@@ -122,3 +122,45 @@ PY
 	assert_equal "$(tcp_opts "$output")" "0204021803030700"
 	sums_ok "$output"
 }
+
+@test "TEE: the copy, DF set, leaves untracked through OUTPUT towards the gateway" {
+	uiptables -t mangle -A PREROUTING -p udp --dport 10 -j TEE --gateway 203.0.113.2
+	uiptables -t mangle -A FORWARD -p udp --dport 9 -j TEE --gateway 198.51.100.2
+	uiptables -t mangle -A OUTPUT -p udp -j TEE --gateway 203.0.113.2
+	uiptables -A OUTPUT -m conntrack --ctstate UNTRACKED
+	run uiptables-trace -i eth0 -p udp --dport 9 --ttl 20
+	assert_success
+	assert_line --partial "generated: TEE: copy to 198.51.100.2: ACCEPT (sent via eth0) SRC=198.51.100.2 DST=203.0.113.2 LEN=28 TOS=0x00 TTL=19"
+	assert_line --regexp "OUTPUT +filter:OUTPUT:rule:1 "
+	# the copy's own TEE rule in OUTPUT copies nothing more
+	refute_line --partial "generated: TEE: copy to 203.0.113.2"
+	run uiptables-trace --json -i eth0 -p udp --dport 10 --ttl 20
+	# made in PREROUTING: the TTL lowered once, DF set, a valid checksum
+	hex=$(echo "$output" | grep -o '"replies":\[{[^]]*' | grep -o '"hex":"[0-9a-f]*"' | cut -d'"' -f4)
+	assert_equal "${hex:12:2}" "40"
+	assert_equal "${hex:16:2}" "13"
+	python3 -c 'import sys; b=bytes.fromhex(sys.argv[1])[:20]; s=sum(b[i]<<8|b[i+1] for i in range(0,20,2)); s=(s&0xffff)+(s>>16); sys.exit(s!=0xffff)' "$hex"
+}
+
+@test "SYNPROXY: a SYN is answered with a SYN/ACK through OUTPUT, its options agreed" {
+	uiptables -t raw -A PREROUTING -p tcp --syn -j CT --notrack
+	uiptables -A FORWARD -p tcp -m conntrack --ctstate INVALID,UNTRACKED -j SYNPROXY \
+		--sack-perm --timestamp --wscale 7 --mss 1460
+	uiptables -A OUTPUT -p tcp --tcp-flags SYN,ACK SYN,ACK
+	run uiptables-trace --json -i eth0 -p tcp --sport 41000 --syn --tcp-option mss=1400 \
+		--tcp-option sackok --tcp-option ts=1000:0 --tcp-option nop --tcp-option wscale=5
+	assert_output --partial '"verdict":"DROP"'
+	assert_output --partial '"text":"SYNPROXY: SYN/ACK with a cookie","verdict":"ACCEPT"'
+	hex=$(echo "$output" | grep -o '"replies":\[{[^]]*' | grep -o '"hex":"[0-9a-f]*"' | cut -d'"' -f4)
+	# to the client, from the server's address; SYN,ACK acknowledging the SYN
+	assert_equal "${hex:24:16}" "cb007102c6336402"
+	assert_equal "${hex:56:8}" "000f4241"
+	assert_equal "${hex:66:2}" "12"
+	# MSS 1460, SACK-permitted with the timestamp (echoing 1000), wscale 7
+	assert_equal "$(tcp_opts "$hex")" "020405b40402080a00000015000003e801030307"
+	sums_ok "$hex"
+	# without timestamps the kernel offers neither SACK nor a window scale
+	run uiptables-trace --json -i eth0 -p tcp --sport 41001 --syn --tcp-option mss=1400 --tcp-option sackok
+	hex=$(echo "$output" | grep -o '"replies":\[{[^]]*' | grep -o '"hex":"[0-9a-f]*"' | cut -d'"' -f4)
+	assert_equal "$(tcp_opts "$hex")" "020405b4"
+}
