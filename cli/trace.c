@@ -47,6 +47,7 @@ static void usage(FILE *f)
 	      "  --payload-hex HEX  --tcp-option KIND[=VALUE] (mss=1460, wscale=7, sackok, ts=V:E...)\n"
 	      "  -p sctp --chunk TYPE[:FLAGS]   -p dccp --dccp-type TYPE --dccp-option N[=HEX]\n"
 	      "  -p ah|esp|ipcomp --spi N\n"
+	      "  -p udp|l2tp --l2tp-tid N --l2tp-sid N --l2tp-version 2|3 --l2tp-control\n"
 	      "  --mac-source MAC --fragment --time SECONDS (the packet clock)\n"
 	      "  --expect ACCEPT|DROP|REJECT|QUEUE   (also per line in --packets)\n"
 	      "\nRun options:\n"

@@ -2,7 +2,8 @@
  * uiptables-trace packet options for what header matches look at beyond
  * addresses and ports: TCP options (tcpmss, TCPMSS, TCPOPTSTRIP), SCTP
  * chunks (sctp), DCCP types and options (dccp), the SPI of AH and ESP
- * and IPcomp's CPI (ah, esp, ipcomp), payload bytes (string, u32).
+ * and IPcomp's CPI (ah, esp, ipcomp), L2TP headers (l2tp), payload
+ * bytes (string, u32).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -223,6 +224,16 @@ int trace_hdr_opt(struct uipt_pktspec *s, const char *place, int argc, char **ar
 		r = a && lookup(dccp_types, NELEM(dccp_types), a, 15, &v) ?
 		    (s->dccp_type = (int)v, 0) :
 		    bad(place, o, a, "a DCCP packet type name or number");
+	else if (!strcmp(o, "--l2tp-control"))
+		return s->l2tp = s->l2tp_control = true, 1;
+	else if (!strcmp(o, "--l2tp-version"))
+		r = a && (!strcmp(a, "2") || !strcmp(a, "3")) ?
+		    (s->l2tp = true, s->l2tp_version = (uint8_t)(*a - '0'), 0) :
+		    bad(place, o, a, "2 or 3");
+	else if (!strcmp(o, "--l2tp-tid") || !strcmp(o, "--l2tp-sid"))
+		r = number(a, UINT32_MAX, &v) ?
+		    (s->l2tp = true, *(o[7] == 't' ? &s->l2tp_tid : &s->l2tp_sid) = (uint32_t)v, 0) :
+		    bad(place, o, a, NULL);
 	else if (!strcmp(o, "--spi"))
 		r = number(a, UINT32_MAX, &v) ? (s->spi = (uint32_t)v, 0) : bad(place, o, a, NULL);
 	else if (!strcmp(o, "--payload-hex")) {

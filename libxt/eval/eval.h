@@ -83,6 +83,10 @@ struct uipt_pktspec {
 	int dccp_type;			/* -1: REQUEST */
 	uint8_t dccp_opts[16];		/* --dccp-option, as on the wire */
 	unsigned int dccp_optlen;
+	bool l2tp, l2tp_control;	/* an L2TP header after UDP (always
+					 * with -p l2tpip), data or control */
+	uint8_t l2tp_version;		/* 0: 2 over UDP, 3 over IP */
+	uint32_t l2tp_tid, l2tp_sid;
 	char payload[1500];		/* last: a copy may stop before it */
 };
 
@@ -90,6 +94,8 @@ void uipt_pktspec_init(struct uipt_pktspec *s);
 /* The transport header of protocols with no builder in packet.c (sctp,
  * dccp, ah, esp, ipcomp): its length, 0 for none.  p has room for 128. */
 size_t uipt_pkt_build_other(const struct uipt_pktspec *s, uint8_t *p);
+/* The L2TP header after a UDP header, if the spec asks for one. */
+size_t uipt_pkt_build_l2tp(const struct uipt_pktspec *s, uint8_t *p);
 /* Their checksums once the payload is in place (sctp's CRC32c, dccp's). */
 void uipt_pkt_fix_other(uint8_t *ip, unsigned int thoff, unsigned int len);
 /* Bytes of the IPv4 packet the spec describes, checksums right.

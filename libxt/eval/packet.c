@@ -125,7 +125,7 @@ static size_t build_l4(const struct uipt_pktspec *s, uint8_t *p)
 		memset(p, 0, 8);
 		put16(p, s->sport);
 		put16(p + 2, s->dport);
-		return 8;
+		return 8 + uipt_pkt_build_l2tp(s, p + 8);
 	case IPPROTO_ICMP: {
 		int type = s->icmp_type < 0 ? 8 : s->icmp_type;
 

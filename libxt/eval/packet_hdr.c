@@ -2,13 +2,16 @@
  * Transport headers of the protocols header matches look into and the
  * evaluator does not track: SCTP (common header and chunks), DCCP (the
  * generic header with 48-bit sequence numbers, a type's own fields and
- * options), AH, ESP and IPcomp (the SPI or CPI the matches read).
+ * options), AH, ESP and IPcomp (the SPI or CPI the matches read), L2TP
+ * over UDP (RFC 2661, RFC 3931) and over IP.
  */
 #include <netinet/in.h>
 #include <string.h>
 #include "eval.h"
 
 #define IPPROTO_IPCOMP 108
+#define IPPROTO_L2TP 115
+#define L2TP_CTRL_FLAGS 0xc800	/* T, L and S: a control message */
 
 static void put16(uint8_t *p, uint16_t v)
 {
@@ -101,6 +104,51 @@ static size_t build_dccp(const struct uipt_pktspec *s, uint8_t *p)
 	return len;
 }
 
+/* Over UDP: version 2 (flags, [length,] tunnel and session ids, and the
+ * sequence numbers of a control message) or version 3 (a control
+ * message's connection id; a data message's session id). */
+size_t uipt_pkt_build_l2tp(const struct uipt_pktspec *s, uint8_t *p)
+{
+	unsigned int v = s->l2tp_version ? s->l2tp_version : 2, n = 0;
+
+	if (!s->l2tp)
+		return 0;
+	memset(p, 0, 16);
+	if (v != 2) {
+		put16(p, (uint16_t)((s->l2tp_control ? L2TP_CTRL_FLAGS : 0) | (v & 0xf)));
+		if (!s->l2tp_control) {
+			put32(p + 4, s->l2tp_sid);
+			return 8;
+		}
+		put16(p + 2, (uint16_t)(12 + s->payload_len));
+		put32(p + 4, s->l2tp_tid);
+		return 12;
+	}
+	put16(p, (uint16_t)((s->l2tp_control ? L2TP_CTRL_FLAGS : 0) | 2));
+	if (s->l2tp_control) {
+		put16(p + 2, (uint16_t)(12 + s->payload_len));
+		n = 2;
+	}
+	put16(p + 2 + n, (uint16_t)s->l2tp_tid);
+	put16(p + 4 + n, (uint16_t)s->l2tp_sid);
+	return s->l2tp_control ? 12 : 6;
+}
+
+/* Over IP (version 3): a data message starts with its session id, a
+ * control message with session id 0 and then as over UDP. */
+static size_t build_l2tp_ip(const struct uipt_pktspec *s, uint8_t *p)
+{
+	memset(p, 0, 16);
+	if (!s->l2tp_control) {
+		put32(p, s->l2tp_sid);
+		return 4;
+	}
+	put16(p + 4, L2TP_CTRL_FLAGS | 3);
+	put16(p + 6, (uint16_t)(12 + s->payload_len));
+	put32(p + 8, s->l2tp_tid);
+	return 16;
+}
+
 size_t uipt_pkt_build_other(const struct uipt_pktspec *s, uint8_t *p)
 {
 	switch (s->proto) {
@@ -121,6 +169,8 @@ size_t uipt_pkt_build_other(const struct uipt_pktspec *s, uint8_t *p)
 		put32(p, s->spi);
 		put32(p + 4, 1);
 		return 8;
+	case IPPROTO_L2TP:
+		return build_l2tp_ip(s, p);
 	case IPPROTO_IPCOMP:
 		memset(p, 0, 4);
 		p[0] = IPPROTO_NONE;

@@ -20,7 +20,9 @@ ruleset (so conntrack's confirm still runs first): FW's own stack never
 answers and moves no OUTPUT counters.
 
   kcompare.py --prefix P --rules FILE (--packets FILE | --random SEED:N)
-              --trace DIR-WITH-UIPTABLES [--keep]
+              --trace DIR-WITH-UIPTABLES [--keep] [--load-blobs]
+--load-blobs puts uiptables' own stored tables into FW (tests/kernel/
+blobload.py), for extensions the installed iptables lacks.
 Prints one line per mismatch and a last line "N packets, M mismatches".
 Exit 0 all agree, 1 some differ, 77 cannot run here (skip).
 """
@@ -136,6 +138,9 @@ class Agent:
 
 def counters(topo):
     """table:chain:rule:N / table:chain:policy -> packets."""
+    if getattr(topo, 'blob_tables', None):
+        return json.loads(topo.ex('FW', '/usr/bin/python3 %s counters %s'
+                                  % (os.path.join(HERE, 'blobload.py'), ' '.join(topo.blob_tables))))
     out, table, num = {}, None, {}
     for line in topo.ex('FW', 'iptables-legacy-save -c').splitlines():
         if line.startswith('*'):
@@ -271,6 +276,25 @@ def dccp_bytes(words, o, sport, dport, payload):
     return l4[:6] + struct.pack('!H', c) + l4[8:]
 
 
+def l2tp_bytes(words, over_ip, payload):
+    """An L2TP header as RFC 2661 (v2 over UDP) and RFC 3931 (v3 over UDP
+    or IP) lay it out: a control message with T, L and S set, its length,
+    tunnel (v2) or control connection id, zero sequence numbers; a data
+    message with its ids only."""
+    ctl = '--l2tp-control' in words
+    tid, sid = opt_int(words, '--l2tp-tid', 0), opt_int(words, '--l2tp-sid', 0)
+    v = opt_int(words, '--l2tp-version', 3 if over_ip else 2)
+    if over_ip:
+        return (struct.pack('!IHHI', 0, 0xc803, 12 + len(payload), tid) + bytes(4)
+                if ctl else struct.pack('!I', sid))
+    if v == 3:
+        return (struct.pack('!HHI', 0xc803, 12 + len(payload), tid) + bytes(4)
+                if ctl else struct.pack('!HHI', 3, 0, sid))
+    if ctl:
+        return struct.pack('!HHHH', 0xc802, 12 + len(payload), tid, sid) + bytes(4)
+    return struct.pack('!HHH', 2, tid, sid)
+
+
 def payload_of(words):
     if opt_values(words, '--payload-hex'):
         return bytes.fromhex(opt_values(words, '--payload-hex')[-1].replace(':', '').removeprefix('0x'))
@@ -295,6 +319,10 @@ def frame_of(words, o, ifname):
                  flags=o['flags'], window=o['window'], options=tcp_options(words))
     elif o['proto'] == 17:
         l4 = UDP(sport=o['sport'], dport=o['dport'])
+        if any(w.startswith('--l2tp-') for w in words):
+            payload = l2tp_bytes(words, False, payload) + payload
+    elif o['proto'] == 115:
+        l4, payload = Raw(l2tp_bytes(words, True, payload)), payload
     elif o['proto'] == 132:
         l4 = sctp_l4(words, sport, dport)
     elif o['proto'] == 33:
@@ -749,6 +777,9 @@ def main():
     ap.add_argument('--trace', required=True)
     ap.add_argument('--state', required=True, help='directory for its uiptables state')
     ap.add_argument('--no-conntrack-compare', action='store_true')
+    ap.add_argument('--load-blobs', action='store_true',
+                    help='load the kernel with the tables as uiptables stored them '
+                         '(IPT_SO_SET_REPLACE), counters read back the same way')
     a = ap.parse_args()
     # A state of its own: no counters or connections of an earlier run.
     u = Uipt(a.trace, tempfile.mkdtemp(prefix='kcompare.', dir=a.state))
@@ -774,7 +805,17 @@ def main():
     mism = []
     try:
         topo.up()
-        topo.ex('FW', 'iptables-legacy-restore', input=rules)
+        if a.load_blobs:
+            # The bytes uiptables stored, for rules iptables here cannot
+            # parse or print (an extension its userspace lacks).
+            topo.blob_tables = re.findall(r'^\*(\S+)', rules, re.M)
+            r = topo.ex('FW', '/usr/bin/python3 %s load %s %s'
+                        % (os.path.join(HERE, 'blobload.py'), u.env['UIPTABLES_STATE'],
+                           ' '.join(topo.blob_tables)), check=False)
+            if r.strip() != 'ok':
+                raise RuntimeError('loading the blobs: ' + r)
+        else:
+            topo.ex('FW', 'iptables-legacy-restore', input=rules)
         agents = {'A': Agent(topo, 'A', 'a0'), 'B': Agent(topo, 'B', 'b0')}
         fw = Agent(topo, 'FW', '-')
         time.sleep(0.2)
