@@ -164,3 +164,22 @@ PY
 	hex=$(echo "$output" | grep -o '"replies":\[{[^]]*' | grep -o '"hex":"[0-9a-f]*"' | cut -d'"' -f4)
 	assert_equal "$(tcp_opts "$hex")" "020405b4"
 }
+
+@test "trace: L2TP over UDP (v2, v3) and over IP, seen by the l2tp match" {
+	run final_hex --dry-run -i eth0 -p udp --sport 1701 --dport 1701 --l2tp-tid 7 --l2tp-sid 9
+	assert_output "45000022000000003f111593c6336402cb00710206a506a5000e8c3d000200070009"
+	run final_hex --dry-run -i eth0 -p udp --dport 1701 --l2tp-control --l2tp-tid 7
+	assert_output --regexp "c802000c0007000000000000$"
+	run final_hex --dry-run -i eth0 -p udp --dport 1701 --l2tp-version 3 --l2tp-sid 70000
+	assert_output --regexp "0003000000011170$"
+	run final_hex --dry-run -i eth0 -p l2tp --l2tp-control --l2tp-tid 88
+	assert_output "45000024000000003f73152fc6336402cb00710200000000c803000c0000005800000000"
+	run uiptables-trace -i eth0 -p udp --l2tp-version 4
+	assert_failure 2
+	uiptables -A FORWARD -p udp -m l2tp --pversion 3 --sid 70000 -j DROP
+	uiptables -A FORWARD -p l2tp -m l2tp --type control --tid 88 -j DROP
+	uiptables-trace -i eth0 -p udp --l2tp-version 3 --l2tp-sid 70000 --expect DROP
+	uiptables-trace -i eth0 -p udp --l2tp-sid 70000 --expect ACCEPT
+	uiptables-trace -i eth0 -p l2tp --l2tp-control --l2tp-tid 88 --expect DROP
+	uiptables-trace -i eth0 -p l2tp --l2tp-sid 88 --expect ACCEPT
+}
