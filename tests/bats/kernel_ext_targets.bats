@@ -195,3 +195,21 @@ ext_case() {
 @test "kernel ext: u32" {
 	ext_case u32 -A FORWARD -m u32 --u32 "0>>22&0x3C@0>>16=0x1"
 }
+
+# ---- the same cases with the kernel loaded from uiptables' own blobs ----
+
+@test "kernel ext: every case again with uiptables' stored tables in the kernel" {
+	[ -n "$UIPT_KC_BLOBS" ] || skip "set UIPT_KC_BLOBS=1 (doubles the run time)"
+	ip netns del "${PREFIX}_probe"
+	local f name failed=
+	for f in "$UIPT_SRCDIR"/tests/kernel/ext/*.save; do
+		name=$(basename "$f" .save)
+		fresh_state
+		run /usr/bin/python3 "$KC" --prefix "$PREFIX" --trace "$UIPT_BUILDDIR" \
+			--state "$UIPTABLES_STATE" --rules "$f" --load-blobs \
+			--packets "$UIPT_SRCDIR/tests/kernel/ext/$name.packets"
+		echo "$name: $(echo "$output" | tail -1)"
+		[ "$status" -eq 0 ] || { failed="$failed $name"; echo "$output" | head -20; }
+	done
+	[ -z "$failed" ]
+}
