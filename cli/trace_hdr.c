@@ -208,12 +208,60 @@ static int dccp_option(struct uipt_pktspec *s, const char *place, const char *ar
 	return 0;
 }
 
+static int uint_opt(const char *place, const char *o, const char *a, unsigned long max,
+		    uint32_t *out)
+{
+	unsigned long v;
+
+	if (!number(a, max, &v))
+		return bad(place, o, a, NULL);
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int dccp_type(struct uipt_pktspec *s, const char *place, const char *a)
+{
+	unsigned long v;
+
+	if (!a || !lookup(dccp_types, NELEM(dccp_types), a, 15, &v))
+		return bad(place, "--dccp-type", a, "a DCCP packet type name or number");
+	s->dccp_type = (int)v;
+	return 0;
+}
+
+/* The l2tp options: any of them puts an L2TP header after UDP. */
+static int l2tp_opt(struct uipt_pktspec *s, const char *place, const char *o, const char *a)
+{
+	s->l2tp = true;
+	if (!strcmp(o, "--l2tp-tid"))
+		return uint_opt(place, o, a, UINT32_MAX, &s->l2tp_tid);
+	if (!strcmp(o, "--l2tp-sid"))
+		return uint_opt(place, o, a, UINT32_MAX, &s->l2tp_sid);
+	if (!a || (strcmp(a, "2") && strcmp(a, "3")))
+		return bad(place, o, a, "2 or 3");
+	s->l2tp_version = (uint8_t)(*a - '0');
+	return 0;
+}
+
+static int payload_hex(struct uipt_pktspec *s, const char *place, const char *a)
+{
+	int n = a ? hex_bytes(a, (uint8_t *)s->payload, sizeof(s->payload)) : -1;
+
+	if (n < 0)
+		return bad(place, "--payload-hex", a, "hex bytes, at most 1500");
+	s->payload_len = (unsigned int)n;
+	return 0;
+}
+
 int trace_hdr_opt(struct uipt_pktspec *s, const char *place, int argc, char **argv)
 {
 	const char *o = argv[0], *a = argc > 1 ? argv[1] : NULL;
-	unsigned long v;
 	int r;
 
+	if (!strcmp(o, "--l2tp-control")) {
+		s->l2tp = s->l2tp_control = true;
+		return 1;
+	}
 	if (!strcmp(o, "--tcp-option"))
 		r = tcp_option(s, place, a);
 	else if (!strcmp(o, "--chunk"))
@@ -221,27 +269,15 @@ int trace_hdr_opt(struct uipt_pktspec *s, const char *place, int argc, char **ar
 	else if (!strcmp(o, "--dccp-option"))
 		r = dccp_option(s, place, a);
 	else if (!strcmp(o, "--dccp-type"))
-		r = a && lookup(dccp_types, NELEM(dccp_types), a, 15, &v) ?
-		    (s->dccp_type = (int)v, 0) :
-		    bad(place, o, a, "a DCCP packet type name or number");
-	else if (!strcmp(o, "--l2tp-control"))
-		return s->l2tp = s->l2tp_control = true, 1;
-	else if (!strcmp(o, "--l2tp-version"))
-		r = a && (!strcmp(a, "2") || !strcmp(a, "3")) ?
-		    (s->l2tp = true, s->l2tp_version = (uint8_t)(*a - '0'), 0) :
-		    bad(place, o, a, "2 or 3");
-	else if (!strcmp(o, "--l2tp-tid") || !strcmp(o, "--l2tp-sid"))
-		r = number(a, UINT32_MAX, &v) ?
-		    (s->l2tp = true, *(o[7] == 't' ? &s->l2tp_tid : &s->l2tp_sid) = (uint32_t)v, 0) :
-		    bad(place, o, a, NULL);
+		r = dccp_type(s, place, a);
+	else if (!strcmp(o, "--l2tp-tid") || !strcmp(o, "--l2tp-sid") ||
+		 !strcmp(o, "--l2tp-version"))
+		r = l2tp_opt(s, place, o, a);
 	else if (!strcmp(o, "--spi"))
-		r = number(a, UINT32_MAX, &v) ? (s->spi = (uint32_t)v, 0) : bad(place, o, a, NULL);
-	else if (!strcmp(o, "--payload-hex")) {
-		int n = a ? hex_bytes(a, (uint8_t *)s->payload, sizeof(s->payload)) : -1;
-
-		r = n < 0 ? bad(place, o, a, "hex bytes, at most 1500") :
-		    (s->payload_len = (unsigned int)n, 0);
-	} else
+		r = uint_opt(place, o, a, UINT32_MAX, &s->spi);
+	else if (!strcmp(o, "--payload-hex"))
+		r = payload_hex(s, place, a);
+	else
 		return 0;
 	return r < 0 ? -1 : 2;
 }
