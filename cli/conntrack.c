@@ -18,6 +18,8 @@
  *  - -C and -S do not fall back to /proc when netlink says no.
  *  - -u after -m does not overwrite the mark (a 1.4.7 slip).
  *  - -E can be bounded with --event-count and --event-timeout.
+ *  - --time SECONDS: the instant of a command on the evaluator's
+ *    packet clock (the evaluator's table only).
  */
 /* _GNU_SOURCE comes from config.h (AC_USE_SYSTEM_EXTENSIONS). */
 #include <ctype.h>
@@ -71,7 +73,7 @@ enum ct_opt {
 	O_LABEL_ADD, O_LABEL_DEL, O_ORIG_ZONE, O_REPL_ZONE,
 	O__MAX,
 	/* uconntrack's own, outside conntrack's table */
-	O_EVENT_COUNT = O__MAX, O_EVENT_TIMEOUT, O_KERNEL,
+	O_EVENT_COUNT = O__MAX, O_EVENT_TIMEOUT, O_KERNEL, O_TIME,
 };
 
 #define OPT(o)		(1ULL << (o))
@@ -176,6 +178,7 @@ struct ct_cmd {
 	struct nfct_bitmask	*label, *label_add, *label_del;
 	unsigned long		event_count;
 	long			event_timeout_ms;
+	uint64_t		time_ns;	/* --time */
 
 	/* running */
 	const struct ct_source_ops *ops;
@@ -615,7 +618,7 @@ static int proto_lookup(const char *name, uint8_t *num)
 enum {
 	LONG_TUPLE_SRC = 256, LONG_TUPLE_DST, LONG_MASK_SRC, LONG_MASK_DST,
 	LONG_LABEL_ADD, LONG_LABEL_DEL, LONG_ORIG_ZONE, LONG_REPL_ZONE,
-	LONG_EVENT_COUNT, LONG_EVENT_TIMEOUT, LONG_KERNEL,
+	LONG_EVENT_COUNT, LONG_EVENT_TIMEOUT, LONG_KERNEL, LONG_TIME,
 	LONG_PROTO_BASE = 512,
 };
 
@@ -665,6 +668,7 @@ static const struct option base_opts[] = {
 	{ "event-count",	required_argument, NULL, LONG_EVENT_COUNT },
 	{ "event-timeout",	required_argument, NULL, LONG_EVENT_TIMEOUT },
 	{ "kernel",		no_argument,	   NULL, LONG_KERNEL },
+	{ "time",		required_argument, NULL, LONG_TIME },
 };
 
 #define N_BASE_OPTS	(sizeof(base_opts) / sizeof(base_opts[0]))
@@ -1166,6 +1170,19 @@ static int parse_event_timeout(struct ct_cmd *c, const char *arg)
 	return 0;
 }
 
+/* Seconds on the packet clock, as uiptables-trace --time takes them. */
+static int parse_time(struct ct_cmd *c, const char *arg)
+{
+	char *end;
+	double secs;
+
+	secs = strtod(arg, &end);
+	if (*arg == '\0' || *end != '\0' || !(secs >= 0) || secs > 1.8e10)
+		return param_fail(c, "Bad parameter `%s'", arg);
+	c->time_ns = (uint64_t)(secs * 1e9 + 0.5);
+	return 0;
+}
+
 static int parse_event_count(struct ct_cmd *c, const char *arg)
 {
 	char *end;
@@ -1324,6 +1341,9 @@ static int parse_misc_opt(struct ct_cmd *c, int opt, const char *arg)
 	case LONG_KERNEL:
 		c->options |= OPT(O_KERNEL);
 		return 0;
+	case LONG_TIME:
+		c->options |= OPT(O_TIME);
+		return parse_time(c, arg);
 	default:
 		return 0;
 	}
@@ -1404,6 +1424,9 @@ static int check_legal(struct ct_cmd *c)
 		return param_fail(c, "Illegal option `--%s' with this command",
 				  c->options & OPT(O_EVENT_COUNT) ?
 				  "event-count" : "event-timeout");
+	if ((c->options & OPT(O_TIME)) && (c->options & OPT(O_KERNEL)))
+		return param_fail(c, "Illegal option `--time' with `--kernel': "
+				  "the kernel's clock is its own");
 	return 0;
 }
 
@@ -2093,10 +2116,14 @@ static int do_update(struct ct_cmd *c)
 	return ret;
 }
 
+/* The kernel finds the tuple in either direction; conntrack then filters
+ * the answer as a listing, so a reply tuple shows nothing. */
 static int get_cb(struct nf_conntrack *ct, void *data)
 {
 	struct ct_cmd *c = data;
 
+	if (!entry_matches(c, ct))
+		return 0;
 	print_ct(c, ct);
 	c->counter++;
 	return 0;
@@ -2591,6 +2618,8 @@ static int open_source(struct ct_cmd *c)
 		c->op_err = ret;
 		return fail(c, EXIT_OTHER_PROBLEM, "Can't open handler");
 	}
+	if ((c->options & OPT(O_TIME)) && c->ops->set_time != NULL)
+		c->ops->set_time(c->src, c->time_ns);
 	return 0;
 }
 

@@ -698,7 +698,7 @@ static int show_conntrack(uint64_t at)
 
 	if (n < 0)
 		return -1;
-	fprintf(stderr, "conntrack v1.4.8 (conntrack-tools): %d flow entries have been shown.\n", n);
+	fprintf(stderr, "conntrack v1.4.7 (conntrack-tools): %d flow entries have been shown.\n", n);
 	return 0;
 }
 

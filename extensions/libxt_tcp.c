@@ -171,8 +171,13 @@ static void print_flags(FILE *f, uint8_t flags)
 	while (flags) {
 		size_t i = 0;
 
-		while (!(flags & tcp_flags[i].flag))
+		while (i < NFLAGS && !(flags & tcp_flags[i].flag))
 			i++;
+		if (i == NFLAGS) {
+			/* ECE and CWR have no names: a blob may still hold them. */
+			fprintf(f, "%s0x%02X", any ? "," : "", flags);
+			return;
+		}
 		fprintf(f, "%s%s", any ? "," : "", tcp_flags[i].name);
 		any = true;
 		flags &= (uint8_t)~tcp_flags[i].flag;

@@ -113,15 +113,27 @@ static int check_target(const struct reader *r, uint32_t off,
 	return 0;
 }
 
+#define UIPT_MIN_ENTRY_SIZE (sizeof(struct ipt_entry) + sizeof(struct xt_entry_target))
+
+/* The entry and its target's header lie inside the blob, aligned. */
+static bool in_bounds(const struct reader *r, uint32_t off)
+{
+	const struct ipt_entry *e = (const void *)(r->base + off);
+
+	return !(off % __alignof__(struct ipt_entry)) &&
+	       off + sizeof(*e) <= r->size &&
+	       e->next_offset >= UIPT_MIN_ENTRY_SIZE &&
+	       off + e->next_offset <= r->size &&
+	       e->target_offset >= sizeof(*e) &&
+	       !(e->target_offset % __alignof__(struct xt_entry_target)) &&
+	       e->target_offset + sizeof(struct xt_entry_target) <= e->next_offset;
+}
+
 static int check_entry(const struct reader *r, uint32_t off)
 {
 	const struct ipt_entry *e = (const void *)(r->base + off);
 
-	if (off % __alignof__(struct ipt_entry) ||
-	    off + sizeof(*e) > r->size ||
-	    e->next_offset < sizeof(*e) + sizeof(struct xt_entry_target) ||
-	    off + e->next_offset > r->size ||
-	    e->target_offset < sizeof(*e) || e->target_offset > e->next_offset)
+	if (!in_bounds(r, off))
 		return bad(r, off, "entry out of bounds");
 	if (check_matches(r, off, e) < 0)
 		return -1;
@@ -201,8 +213,9 @@ static int walk(struct reader *r)
 		if (++i > repl->num_entries)
 			return bad(r, off, "more entries than num_entries");
 		bool last = off + e->next_offset == r->size;
-		const struct ipt_entry *next = last ? NULL :
-			(const void *)(r->base + off + e->next_offset);
+		/* Peeked at before its own turn: only if it is in bounds. */
+		const struct ipt_entry *next = last || !in_bounds(r, off + e->next_offset) ?
+			NULL : (const void *)(r->base + off + e->next_offset);
 
 		if ((h = hook_at(repl, repl->hook_entry, off)) >= 0)
 			cur = r->t->chains[__builtin_popcount(repl->valid_hooks & ((1u << h) - 1))];
@@ -272,6 +285,9 @@ static int check_header(const struct ipt_replace *repl, size_t len,
 {
 	if (len < sizeof(*repl) || len - sizeof(*repl) != repl->size)
 		return xt_error(OTHER_PROBLEM, "blob size does not match its header");
+	/* Checked before anything is allocated by the count. */
+	if (repl->num_entries > repl->size / UIPT_MIN_ENTRY_SIZE)
+		return xt_error(OTHER_PROBLEM, "blob has more entries than its size holds");
 	if (!memchr(repl->name, 0, sizeof(repl->name)) ||
 	    !(*def = uipt_table_def(repl->name)))
 		return xt_error(OTHER_PROBLEM, "blob names an unknown table");

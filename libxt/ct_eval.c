@@ -1,19 +1,35 @@
 /*
- * uconntrack's default source: the evaluator's own connection table, read
- * from the state directory.  Entries become nf_conntrack objects so that
- * they print through the very printer the kernel's do.
+ * uconntrack's default source: the evaluator's own connection table in the
+ * state directory.  Entries become nf_conntrack objects so that they print
+ * through the very printer the kernel's do; changes (-I -U -D -F) follow
+ * ctnetlink's rules and are written back whole, atomically, under the
+ * state lock, so the next uiptables-trace sees them.
+ *
+ * The clock is the packets' own: a command happens at the time of the last
+ * traced packet, or later with --time.  A change made later moves the
+ * clock on, as a packet would.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <arpa/inet.h>
+#include <libmnl/libmnl.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nfnetlink_conntrack.h>
 #include <libnetfilter_conntrack/libnetfilter_conntrack.h>
 #include "ct_source.h"
+#include "error.h"
+#include "eval/ct.h"
 #include "eval/evstate.h"
 #include "store.h"
 
 struct ct_source {
-	int unused;
+	struct uipt_evstate_ct st;
+	bool loaded, locked, dirty;
+	int walking;		/* inside a dump: changes are saved at its end */
+	uint64_t at_ns;		/* --time */
+	const char *why;	/* plain words for the last failure */
+	char err[256];
 };
 
 static int eval_open(struct ct_source **src)
@@ -24,8 +40,68 @@ static int eval_open(struct ct_source **src)
 
 static void eval_close(struct ct_source *src)
 {
+	if (src->loaded)
+		uipt_evstate_ct_free(&src->st);
+	if (src->locked)
+		uipt_unlock();
 	free(src);
 }
+
+static void eval_set_time(struct ct_source *src, uint64_t ns)
+{
+	src->at_ns = ns;
+}
+
+static int failed(struct ct_source *src, int err, const char *why)
+{
+	src->why = why;
+	return err;
+}
+
+/* The table is read once, under the lock held until close. */
+static int load(struct ct_source *src)
+{
+	if (src->loaded)
+		return 0;
+	if (uipt_lock(-1, 0) < 0)
+		goto io;
+	src->locked = true;
+	if (uipt_evstate_ct_load(&src->st) < 0) {
+		uipt_evstate_ct_free(&src->st);
+		goto io;
+	}
+	src->loaded = true;
+	return 0;
+io:
+	snprintf(src->err, sizeof(src->err), "%s", xt_error_msg());
+	return failed(src, -EIO, src->err);
+}
+
+static uint64_t now(const struct ct_source *src)
+{
+	return src->at_ns > src->st.clock_ns ? src->at_ns : src->st.clock_ns;
+}
+
+/* A change at --time moves the packet clock to it. */
+static void changed(struct ct_source *src)
+{
+	src->st.clock_ns = now(src);
+	src->dirty = true;
+}
+
+static int commit(struct ct_source *src)
+{
+	if (!src->dirty || src->walking)
+		return 0;
+	src->dirty = false;
+	if (uipt_evstate_ct_save(&src->st) < 0) {
+		snprintf(src->err, sizeof(src->err), "%s", xt_error_msg());
+		return failed(src, -EIO, src->err);
+	}
+	return 0;
+}
+
+/* ---- uipt_conn -> nf_conntrack ---- */
 
 static void set_tuple(struct nf_conntrack *ct, const struct uipt_tuple *t,
 		      bool reply)
@@ -35,10 +111,12 @@ static void set_tuple(struct nf_conntrack *ct, const struct uipt_tuple *t,
 	nfct_set_attr_u8(ct, reply ? ATTR_REPL_L3PROTO : ATTR_ORIG_L3PROTO, AF_INET);
 	nfct_set_attr_u8(ct, reply ? ATTR_REPL_L4PROTO : ATTR_ORIG_L4PROTO, t->l4proto);
 	if (t->l4proto == IPPROTO_ICMP) {
-		nfct_set_attr_u16(ct, reply ? ATTR_ICMP_ID : ATTR_ICMP_ID, t->sport);
+		/* dport holds type << 8 | code in host order; the reply's
+		 * type is the library's to derive, as from the kernel */
+		nfct_set_attr_u16(ct, ATTR_ICMP_ID, t->sport);
 		if (!reply) {
-			nfct_set_attr_u8(ct, ATTR_ICMP_TYPE, (uint8_t)(ntohs(t->dport) >> 8));
-			nfct_set_attr_u8(ct, ATTR_ICMP_CODE, (uint8_t)ntohs(t->dport));
+			nfct_set_attr_u8(ct, ATTR_ICMP_TYPE, (uint8_t)(t->dport >> 8));
+			nfct_set_attr_u8(ct, ATTR_ICMP_CODE, (uint8_t)t->dport);
 		}
 		return;
 	}
@@ -46,10 +124,31 @@ static void set_tuple(struct nf_conntrack *ct, const struct uipt_tuple *t,
 	nfct_set_attr_u16(ct, reply ? ATTR_REPL_PORT_DST : ATTR_ORIG_PORT_DST, t->dport);
 }
 
-static struct nf_conntrack *to_nfct(const struct uipt_conn *c, uint64_t now)
+/*
+ * The reference count is read-only in libnetfilter_conntrack's setters:
+ * it only comes from a message, so it is given one, as ctnetlink would.
+ */
+static void set_use(struct nf_conntrack *ct, uint32_t use)
+{
+	char buf[64];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nfgenmsg *nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
+
+	nfg->nfgen_family = AF_INET;
+	nfg->version = NFNETLINK_V0;
+	mnl_attr_put_u32(nlh, CTA_USE, htonl(use));
+	nfct_nlmsg_parse(nlh, ct);
+}
+
+/*
+ * @use as the kernel reports it: 1 for a listed entry (the table's own
+ * reference), 2 for one looked up (the lookup holds another).
+ */
+static struct nf_conntrack *to_nfct(const struct uipt_conn *c, uint64_t at,
+				    uint32_t use)
 {
 	struct nf_conntrack *ct = nfct_new();
-	uint64_t left = c->timeout_ns > now ? (c->timeout_ns - now) / 1000000000ull : 0;
+	uint64_t left = c->timeout_ns > at ? (c->timeout_ns - at) / NS_PER_S : 0;
 
 	if (!ct)
 		return NULL;
@@ -59,62 +158,130 @@ static struct nf_conntrack *to_nfct(const struct uipt_conn *c, uint64_t now)
 	nfct_set_attr_u32(ct, ATTR_TIMEOUT, (uint32_t)left);
 	nfct_set_attr_u32(ct, ATTR_MARK, c->mark);
 	nfct_set_attr_u32(ct, ATTR_ID, c->id);
-	nfct_set_attr_u32(ct, ATTR_USE, 1);
 	if (c->zone)
 		nfct_set_attr_u16(ct, ATTR_ZONE, c->zone);
 	if (c->secmark)
 		nfct_set_attr_u32(ct, ATTR_SECMARK, c->secmark);
 	if (c->tuple[0].l4proto == IPPROTO_TCP)
 		nfct_set_attr_u8(ct, ATTR_TCP_STATE, c->proto.tcp.state);
+	set_use(ct, use);
 	return ct;
 }
 
+static int pass(const struct uipt_conn *c, uint64_t at, uint32_t use,
+		ct_entry_cb cb, void *data)
+{
+	struct nf_conntrack *ct = to_nfct(c, at, use);
+	int ret;
+
+	if (!ct)
+		return -ENOMEM;
+	ret = cb(ct, data);
+	nfct_destroy(ct);
+	return ret;
+}
+
+/* ---- nf_conntrack -> tuples ---- */
+
+static bool tuple_of(const struct nf_conntrack *ct, bool reply,
+		     struct uipt_tuple *t)
+{
+	int src = reply ? ATTR_REPL_IPV4_SRC : ATTR_ORIG_IPV4_SRC;
+	int dst = reply ? ATTR_REPL_IPV4_DST : ATTR_ORIG_IPV4_DST;
+	int l4 = reply ? ATTR_REPL_L4PROTO : ATTR_ORIG_L4PROTO;
+
+	memset(t, 0, sizeof(*t));
+	if (!nfct_attr_is_set(ct, src) || !nfct_attr_is_set(ct, dst))
+		return false;
+	t->l3num = NFPROTO_IPV4;
+	t->src.ip = nfct_get_attr_u32(ct, src);
+	t->dst.ip = nfct_get_attr_u32(ct, dst);
+	t->l4proto = nfct_get_attr_u8(ct, nfct_attr_is_set(ct, l4) ? l4 : ATTR_L4PROTO);
+	if (t->l4proto == IPPROTO_ICMP) {
+		uint8_t type = nfct_get_attr_u8(ct, ATTR_ICMP_TYPE), inv = type;
+
+		/* the library keeps one type, the original's */
+		if (reply)
+			uipt_ct_icmp_tuple_ok(type, &inv);
+		t->sport = nfct_get_attr_u16(ct, ATTR_ICMP_ID);
+		t->dport = (uint16_t)(inv << 8 | nfct_get_attr_u8(ct, ATTR_ICMP_CODE));
+		return true;
+	}
+	t->sport = nfct_get_attr_u16(ct, reply ? ATTR_REPL_PORT_SRC : ATTR_ORIG_PORT_SRC);
+	t->dport = nfct_get_attr_u16(ct, reply ? ATTR_REPL_PORT_DST : ATTR_ORIG_PORT_DST);
+	return true;
+}
+
+static bool is_ipv4(const struct nf_conntrack *ct)
+{
+	int l3 = nfct_attr_is_set(ct, ATTR_ORIG_L3PROTO) ? ATTR_ORIG_L3PROTO
+							 : ATTR_REPL_L3PROTO;
+
+	return !nfct_attr_is_set(ct, l3) || nfct_get_attr_u8(ct, l3) == AF_INET;
+}
+
+/* ctnetlink's lookup: by the original tuple if given, else the reply's,
+ * matching either direction of an entry. */
+static int find(struct ct_source *src, const struct nf_conntrack *ct,
+		struct uipt_ev_conn **out)
+{
+	struct uipt_tuple t;
+	enum uipt_dir dir;
+
+	if (!is_ipv4(ct))
+		return failed(src, -EOPNOTSUPP, "the evaluator tracks IPv4 only");
+	if (!tuple_of(ct, false, &t) && !tuple_of(ct, true, &t))
+		return -EINVAL;
+	*out = uipt_ct_find(src->st.ct, &t, now(src), &dir);
+	return *out ? 0 : -ENOENT;
+}
+
+/* ---- the operations ---- */
+
+/* Filter hints are not used: the caller filters every entry again. */
 struct walk {
 	ct_entry_cb cb;
 	void *data;
-	const struct ct_dump_filter *f;
 	unsigned int n;
 };
 
-static int one(const struct uipt_conn *c, uint64_t now, void *data)
+static int walk(struct ct_source *src, struct walk *w)
 {
-	struct walk *w = data;
-	struct nf_conntrack *ct;
-	int ret;
+	struct uipt_ev_conn *c, *next;
+	uint64_t at = now(src);
+	int ret = 0;
 
-	if (w->f && w->f->family && w->f->family != AF_INET)
-		return 0;
-	w->n++;
-	if (!w->cb)
-		return 0;
-	if (!(ct = to_nfct(c, now)))
-		return -ENOMEM;
-	ret = w->cb(ct, w->data);
-	nfct_destroy(ct);
-	return ret > 0 ? 1 : 0;
-}
-
-/* The evaluator's clock is the packets' own: list at that instant. */
-static int walk_table(struct walk *w)
-{
-	int ret;
-
-	if (uipt_lock(-1, 0) < 0)
-		return -EAGAIN;
-	ret = uipt_evstate_foreach_conn(0, one, w);
-	uipt_unlock();
-	return ret < 0 ? -EIO : 0;
+	/* Callbacks may delete the entry they are given: step first. */
+	for (c = src->st.ct->list; c && ret == 0; c = next) {
+		next = c->lnext;
+		if (c->c.timeout_ns <= at)
+			continue;
+		w->n++;
+		if (w->cb)
+			ret = pass(&c->c, at, 1, w->cb, w->data);
+	}
+	return ret < 0 ? ret : 0;
 }
 
 static int eval_dump(struct ct_source *src, enum ct_table table,
 		     const struct ct_dump_filter *f, ct_entry_cb cb, void *data)
 {
-	struct walk w = { .cb = cb, .data = data, .f = f };
+	struct walk w = { .cb = cb, .data = data };
+	int ret, c;
 
-	(void)src;
+	/* Only confirmed entries are kept: dying and unconfirmed are empty. */
 	if (table != CT_TABLE_CONNTRACK)
 		return 0;
-	return walk_table(&w);
+	if (f && f->family && f->family != AF_INET)
+		return 0;
+	if ((ret = load(src)) < 0)
+		return ret;
+	src->walking++;
+	ret = walk(src, &w);
+	src->walking--;
+	/* What was changed before a failure stays changed, as in the kernel. */
+	c = commit(src);
+	return ret < 0 ? ret : c;
 }
 
 static int eval_count(struct ct_source *src, unsigned int *count)
@@ -122,63 +289,268 @@ static int eval_count(struct ct_source *src, unsigned int *count)
 	struct walk w = { 0 };
 	int ret;
 
-	(void)src;
-	ret = walk_table(&w);
+	*count = 0;
+	if ((ret = load(src)) < 0 || (ret = walk(src, &w)) < 0)
+		return ret;
 	*count = w.n;
-	return ret;
+	return 0;
+}
+
+static int eval_get(struct ct_source *src, const struct nf_conntrack *tuple,
+		    ct_entry_cb cb, void *data)
+{
+	struct uipt_ev_conn *c;
+	int ret;
+
+	if ((ret = load(src)) < 0 || (ret = find(src, tuple, &c)) < 0)
+		return ret;
+	ret = pass(&c->c, now(src), 2, cb, data);
+	return ret < 0 ? ret : 0;
+}
+
+static int eval_delete(struct ct_source *src, const struct nf_conntrack *ct)
+{
+	struct uipt_ev_conn *c;
+	int ret;
+
+	if ((ret = load(src)) < 0 || (ret = find(src, ct, &c)) < 0)
+		return ret;
+	if (nfct_attr_is_set(ct, ATTR_ID) && nfct_get_attr_u32(ct, ATTR_ID) != c->c.id)
+		return -ENOENT;
+	uipt_ct_remove(src->st.ct, c);
+	free(c);
+	changed(src);
+	return commit(src);
+}
+
+static int eval_flush(struct ct_source *src, uint8_t family)
+{
+	int ret;
+
+	if (family && family != AF_INET)
+		return 0;
+	if ((ret = load(src)) < 0)
+		return ret;
+	while (src->st.ct->list) {
+		struct uipt_ev_conn *c = src->st.ct->list;
+
+		uipt_ct_remove(src->st.ct, c);
+		free(c);
+	}
+	changed(src);
+	return commit(src);
+}
+
+/* ctnetlink_change_status: bits may be set, not cleared, and some are
+ * the kernel's alone. */
+static void change_status(struct uipt_conn *c, const struct nf_conntrack *ct)
+{
+	if (nfct_attr_is_set(ct, ATTR_STATUS))
+		c->status |= nfct_get_attr_u32(ct, ATTR_STATUS) & ~IPS_UNCHANGEABLE_MASK;
+}
+
+static void change_timeout(struct ct_source *src, struct uipt_conn *c,
+			   const struct nf_conntrack *ct)
+{
+	if (nfct_attr_is_set(ct, ATTR_TIMEOUT))
+		c->timeout_ns = now(src) +
+				(uint64_t)nfct_get_attr_u32(ct, ATTR_TIMEOUT) * NS_PER_S;
+}
+
+static void change_rest(struct uipt_conn *c, const struct nf_conntrack *ct)
+{
+	if (nfct_attr_is_set(ct, ATTR_MARK))
+		c->mark = nfct_get_attr_u32(ct, ATTR_MARK);
+	if (c->tuple[0].l4proto == IPPROTO_TCP && nfct_attr_is_set(ct, ATTR_TCP_STATE))
+		c->proto.tcp.state = nfct_get_attr_u8(ct, ATTR_TCP_STATE);
+}
+
+static int eval_update(struct ct_source *src, const struct nf_conntrack *ct)
+{
+	struct uipt_ev_conn *c;
+	int ret;
+
+	if ((ret = load(src)) < 0 || (ret = find(src, ct, &c)) < 0)
+		return ret;
+	/* A binding is made once, by the first packet (ctnetlink: EBUSY). */
+	if (nfct_attr_is_set(ct, ATTR_SNAT_IPV4) || nfct_attr_is_set(ct, ATTR_DNAT_IPV4))
+		return -EBUSY;
+	change_timeout(src, &c->c, ct);
+	change_status(&c->c, ct);
+	change_rest(&c->c, ct);
+	changed(src);
+	return commit(src);
+}
+
+/*
+ * The binding as ctnetlink sets it up: the reply tuple takes the NAT
+ * address (and port); a manip not asked for gets a null binding, so a
+ * later packet does not run the nat chain for it.
+ */
+static void setup_nat(struct uipt_conn *c, const struct nf_conntrack *ct)
+{
+	struct uipt_tuple *r = &c->tuple[UIPT_DIR_REPLY];
+	uint32_t ip;
+
+	if (nfct_attr_is_set(ct, ATTR_SNAT_IPV4)) {
+		ip = nfct_get_attr_u32(ct, ATTR_SNAT_IPV4);
+		if (ip != r->dst.ip)
+			c->status |= IPS_SRC_NAT;
+		r->dst.ip = ip;
+		if (nfct_attr_is_set(ct, ATTR_SNAT_PORT) &&
+		    nfct_get_attr_u16(ct, ATTR_SNAT_PORT) != r->dport) {
+			r->dport = nfct_get_attr_u16(ct, ATTR_SNAT_PORT);
+			c->status |= IPS_SRC_NAT;
+		}
+	}
+	if (nfct_attr_is_set(ct, ATTR_DNAT_IPV4)) {
+		ip = nfct_get_attr_u32(ct, ATTR_DNAT_IPV4);
+		if (ip != r->src.ip)
+			c->status |= IPS_DST_NAT;
+		r->src.ip = ip;
+		if (nfct_attr_is_set(ct, ATTR_DNAT_PORT) &&
+		    nfct_get_attr_u16(ct, ATTR_DNAT_PORT) != r->sport) {
+			r->sport = nfct_get_attr_u16(ct, ATTR_DNAT_PORT);
+			c->status |= IPS_DST_NAT;
+		}
+	}
+	c->status |= IPS_SRC_NAT_DONE | IPS_DST_NAT_DONE;
+}
+
+static int new_entry(struct ct_source *src, const struct nf_conntrack *ct,
+		     struct uipt_ev_conn **out)
+{
+	struct uipt_ev_conn *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return -ENOMEM;
+	c->lprev = &c->lnext;
+	if (!tuple_of(ct, false, &c->c.tuple[0]) || !tuple_of(ct, true, &c->c.tuple[1])) {
+		free(c);
+		return -EINVAL;	/* ctnetlink wants both tuples */
+	}
+	if (c->c.tuple[0].l4proto == IPPROTO_ICMP &&
+	    !uipt_ct_icmp_tuple_ok((uint8_t)(c->c.tuple[0].dport >> 8), &(uint8_t){ 0 })) {
+		free(c);
+		return -EINVAL;
+	}
+	setup_nat(&c->c, ct);
+	c->c.start_ns = now(src);
+	change_timeout(src, &c->c, ct);
+	change_status(&c->c, ct);
+	change_rest(&c->c, ct);
+	if (nfct_attr_is_set(ct, ATTR_ZONE))
+		c->c.zone = nfct_get_attr_u16(ct, ATTR_ZONE);
+	*out = c;
+	return 0;
+}
+
+static int eval_create(struct ct_source *src, const struct nf_conntrack *ct)
+{
+	struct uipt_ev_conn *c;
+	enum uipt_dir dir;
+	int ret;
+
+	if (!is_ipv4(ct))
+		return failed(src, -EOPNOTSUPP, "the evaluator tracks IPv4 only");
+	if (!nfct_attr_is_set(ct, ATTR_TIMEOUT))
+		return -EINVAL;
+	if ((ret = load(src)) < 0 || (ret = new_entry(src, ct, &c)) < 0)
+		return ret;
+	if (uipt_ct_find(src->st.ct, &c->c.tuple[0], now(src), &dir) ||
+	    uipt_ct_find(src->st.ct, &c->c.tuple[1], now(src), &dir)) {
+		free(c);
+		return -EEXIST;
+	}
+	/* Expired entries must not shadow the new one's tuples. */
+	uipt_ct_expire(src->st.ct, now(src));
+	c->c.id = src->st.ct->next_id++;
+	uipt_ct_insert(src->st.ct, c);
+	changed(src);
+	return commit(src);
+}
+
+static int no_stats(struct ct_source *src, ct_stats_cb cb, void *data)
+{
+	(void)cb; (void)data;
+	return failed(src, -EOPNOTSUPP, "statistics are the kernel's per-CPU "
+		      "counters; use --kernel");
+}
+
+static int no_events(struct ct_source *src, unsigned int event_mask,
+		     unsigned int rcvbuf, int timeout_ms, ct_event_cb cb, void *data)
+{
+	(void)event_mask; (void)rcvbuf; (void)timeout_ms; (void)cb; (void)data;
+	return failed(src, -EOPNOTSUPP, "events come from the live kernel table "
+		      "only; use --kernel (uiptables-trace shows the evaluator's "
+		      "changes packet by packet)");
+}
+
+/* The evaluator runs no helpers: its expectation table is always empty. */
+static int exp_dump(struct ct_source *src, uint8_t family, ct_expect_cb cb, void *data)
+{
+	(void)src; (void)family; (void)cb; (void)data;
+	return 0;
+}
+
+static int exp_get(struct ct_source *src, const struct nf_expect *exp,
+		   ct_expect_cb cb, void *data)
+{
+	(void)src; (void)exp; (void)cb; (void)data;
+	return -ENOENT;
+}
+
+static int exp_create(struct ct_source *src, const struct nf_expect *exp)
+{
+	(void)exp;
+	return failed(src, -EOPNOTSUPP, "the evaluator runs no helpers and keeps "
+		      "no expectations; use --kernel");
+}
+
+static int exp_delete(struct ct_source *src, const struct nf_expect *exp)
+{
+	(void)src; (void)exp;
+	return -ENOENT;
+}
+
+static int exp_flush(struct ct_source *src, uint8_t family)
+{
+	(void)src; (void)family;
+	return 0;
+}
+
+static int exp_count(struct ct_source *src, unsigned int *count)
+{
+	(void)src;
+	*count = 0;
+	return 0;
 }
 
 static const char *eval_explain(struct ct_source *src, int err)
 {
-	(void)src;
-	if (err == -EOPNOTSUPP)
-		return "the evaluator's table only lists and counts; "
-		       "use --kernel to change the kernel's";
-	if (err == -EIO)
-		return "the evaluator's state file could not be read";
-	return NULL;
-}
-
-static int not_here(void)
-{
-	return -EOPNOTSUPP;
-}
-
-static int eval_get(struct ct_source *s, const struct nf_conntrack *t, ct_entry_cb cb, void *d)
-{
-	(void)s; (void)t; (void)cb; (void)d;
-	return not_here();
-}
-
-static int eval_change(struct ct_source *s, const struct nf_conntrack *ct)
-{
-	(void)s; (void)ct;
-	return not_here();
-}
-
-static int eval_flush(struct ct_source *s, uint8_t family)
-{
-	(void)s; (void)family;
-	return not_here();
-}
-
-static int eval_stats(struct ct_source *s, ct_stats_cb cb, void *d)
-{
-	(void)s; (void)cb; (void)d;
-	return not_here();
+	(void)err;
+	return src ? src->why : NULL;
 }
 
 const struct ct_source_ops ct_eval_source = {
 	.name = "evaluator",
 	.open = eval_open,
 	.close = eval_close,
+	.set_time = eval_set_time,
 	.dump = eval_dump,
 	.get = eval_get,
-	.create = eval_change,
-	.update = eval_change,
-	.delete = eval_change,
+	.create = eval_create,
+	.update = eval_update,
+	.delete = eval_delete,
 	.flush = eval_flush,
 	.count = eval_count,
-	.stats = eval_stats,
+	.stats = no_stats,
+	.events = no_events,
+	.exp_dump = exp_dump,
+	.exp_get = exp_get,
+	.exp_create = exp_create,
+	.exp_delete = exp_delete,
+	.exp_flush = exp_flush,
+	.exp_count = exp_count,
 	.explain = eval_explain,
 };

@@ -5,8 +5,8 @@
  * printing; a source only moves entries.  Entries travel as libnetfilter_
  * conntrack objects (struct nf_conntrack, struct nf_expect) so that every
  * source prints through the same nfct_snprintf() and looks like conntrack(8)
- * by construction.  Two sources are planned: the live kernel table
- * (ct_kernel.c, over ctnetlink) and the evaluator's own table in the backend.
+ * by construction.  Two sources: the live kernel table (ct_kernel.c, over
+ * ctnetlink) and the evaluator's own table in the backend (ct_eval.c).
  *
  * Conventions, as in libmnl: functions return 0 (or a count) on success and
  * a negative errno on failure; nothing is printed here, the caller reports.
@@ -87,6 +87,9 @@ struct ct_source_ops {
 
 	int  (*open)(struct ct_source **src);
 	void (*close)(struct ct_source *src);
+	/* The instant of the command on the evaluator's packet clock
+	 * (--time); NULL where the clock is the wall's. */
+	void (*set_time)(struct ct_source *src, uint64_t ns);
 
 	/* Stream every entry of @table; memory must not grow with its size. */
 	int (*dump)(struct ct_source *src, enum ct_table table,

@@ -268,7 +268,7 @@ static bool is_fragment(const struct xt_pkt *pkt)
 	return pkt->fragoff || (pkt->data[6] & 0x20);	/* offset or IP_MF */
 }
 
-static enum uipt_ct_ret proto_packet(struct uipt_ev_conn *c, struct uipt_ct_pkt *cp)
+static enum uipt_ct_ret track_proto(struct uipt_ev_conn *c, struct uipt_ct_pkt *cp)
 {
 	switch (c->c.tuple[0].l4proto) {
 	case IPPROTO_TCP:
@@ -280,6 +280,18 @@ static enum uipt_ct_ret proto_packet(struct uipt_ev_conn *c, struct uipt_ct_pkt 
 	}
 	c->c.timeout_ns = cp->now + GENERIC_TIMEOUT;
 	return CT_OK;
+}
+
+/* A fixed timeout (set with conntrack -U -u FIXED_TIMEOUT) is not renewed
+ * by packets (__nf_ct_refresh_acct); a tracker may still end the entry. */
+static enum uipt_ct_ret proto_packet(struct uipt_ev_conn *c, struct uipt_ct_pkt *cp)
+{
+	uint64_t fixed = c->c.timeout_ns;
+	enum uipt_ct_ret ret = track_proto(c, cp);
+
+	if ((c->c.status & IPS_FIXED_TIMEOUT) && c->c.timeout_ns > cp->now)
+		c->c.timeout_ns = fixed;
+	return ret;
 }
 
 /* The protocol's error() callback: malformed packets are INVALID before

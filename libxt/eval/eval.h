@@ -11,6 +11,7 @@
 #ifndef LIBXT_EVAL_H
 #define LIBXT_EVAL_H
 
+#include <stdalign.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -181,14 +182,15 @@ struct uipt_reply {
 	struct uipt_emit how;		/* and how they leave */
 	char text[160];
 	bool from_local;		/* about a packet addressed here */
-	uint8_t quote[576];		/* the packet it answers, as it was then */
+	alignas(4) uint8_t quote[576];	/* the packet it answers, as it was then */
 	unsigned int quote_len;
 	enum uipt_ctinfo ctinfo;	/* of the packet it answers */
 	bool tracked;
 	const char *verdict;		/* of the generated packet */
 	bool delivered_local;
 	char out[IFNAMSIZ];
-	uint8_t bytes[600];		/* the generated packet as it leaves */
+	/* Aligned as the kernel aligns a network header: matches load words. */
+	alignas(4) uint8_t bytes[600];	/* the generated packet as it leaves */
 	unsigned int len;
 };
 
@@ -217,10 +219,10 @@ struct uipt_result {
 	struct uipt_reply replies[4];
 	unsigned int nreplies;
 	bool rejected;			/* a REJECT target dropped it */
-	uint8_t orig[128];		/* headers of the packet as it came */
+	alignas(4) uint8_t orig[128];	/* headers of the packet as it came */
 	unsigned int orig_len;
 	char orig_in[IFNAMSIZ];
-	uint8_t final[UIPT_PKT_MAX];	/* the packet as it leaves */
+	alignas(4) uint8_t final[UIPT_PKT_MAX];	/* the packet as it leaves */
 	unsigned int final_len;
 	uint32_t final_mark;
 	struct xt_pkt final_pkt;	/* parsed view of final */

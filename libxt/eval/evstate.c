@@ -105,19 +105,20 @@ static const char *check(const char *path, const char *buf, size_t len,
 	return buf + sizeof(*h);
 }
 
-static void load_conns(struct uipt_eval *ev, const char *p, uint32_t n)
+/* Inserted last record first: the table's list keeps the file's order. */
+static void load_conns(struct uipt_ct_table *ct, const char *p, uint32_t n)
 {
-	for (uint32_t i = 0; i < n; i++, p += sizeof(struct ev_conn_rec)) {
+	for (uint32_t i = n; i-- > 0;) {
 		struct ev_conn_rec r;
 		struct uipt_ev_conn *c = calloc(1, sizeof(*c));
 
 		if (!c)
 			abort();
-		memcpy(&r, p, sizeof(r));
+		memcpy(&r, p + (size_t)i * sizeof(r), sizeof(r));
 		c->c = r.c;
 		c->udp_stream_ns = r.udp_stream_ns;
 		c->tcp_last_flags = r.tcp_last_flags;
-		uipt_ct_insert(ev->ct, c);
+		uipt_ct_insert(ct, c);
 	}
 }
 
@@ -170,7 +171,7 @@ int uipt_evstate_load(struct uipt_eval *ev)
 	}
 	ev->clock_ns = h.clock_ns;
 	ev->ct->next_id = h.next_id ? h.next_id : 1;
-	load_conns(ev, body, h.nconns);
+	load_conns(ev->ct, body, h.nconns);
 	ret = load_sections(ev, path, body + (size_t)h.nconns * sizeof(struct ev_conn_rec),
 			    buf + len, h.nsections);
 	free(buf);
@@ -188,11 +189,11 @@ static void put(char **buf, size_t *len, size_t *cap, const void *p, size_t n)
 	*len += n;
 }
 
-static void put_conns(struct uipt_eval *ev, char **buf, size_t *len, size_t *cap,
-		      struct ev_header *h)
+static void put_conns(struct uipt_ct_table *ct, uint64_t clock_ns, char **buf,
+		      size_t *len, size_t *cap, struct ev_header *h)
 {
-	uipt_ct_expire(ev->ct, ev->clock_ns);
-	for (struct uipt_ev_conn *c = ev->ct->list; c; c = c->lnext) {
+	uipt_ct_expire(ct, clock_ns);
+	for (struct uipt_ev_conn *c = ct->list; c; c = c->lnext) {
 		struct ev_conn_rec r;
 
 		memset(&r, 0, sizeof(r));
@@ -261,7 +262,7 @@ int uipt_evstate_save(struct uipt_eval *ev)
 	h.clock_ns = ev->clock_ns;
 	h.next_id = ev->ct->next_id;
 	put(&buf, &len, &cap, &h, sizeof(h));
-	put_conns(ev, &buf, &len, &cap, &h);
+	put_conns(ev->ct, ev->clock_ns, &buf, &len, &cap, &h);
 	put_sections(ev, &buf, &len, &cap, &h);
 	h.checksum = checksum(buf + sizeof(h), len - sizeof(h));
 	memcpy(buf, &h, sizeof(h));
@@ -303,4 +304,60 @@ int uipt_evstate_foreach_conn(uint64_t at_least_ns,
 	}
 	free(buf);
 	return n;
+}
+
+int uipt_evstate_ct_load(struct uipt_evstate_ct *s)
+{
+	char path[PATH_MAX];
+	struct ev_header h;
+	const char *body;
+	size_t conns;
+	int ret;
+
+	memset(s, 0, sizeof(*s));
+	s->ct = uipt_ct_new();
+	state_path(path, sizeof(path));
+	ret = read_all(path, &s->file, &s->file_len);
+	if (ret)
+		return ret > 0 ? 0 : -1;	/* no file: an empty table */
+	if (!(body = check(path, s->file, s->file_len, &h)))
+		return -1;
+	s->clock_ns = h.clock_ns;
+	s->ct->next_id = h.next_id ? h.next_id : 1;
+	load_conns(s->ct, body, h.nconns);
+	conns = (size_t)h.nconns * sizeof(struct ev_conn_rec);
+	s->sections = body + conns;
+	s->sections_len = s->file_len - sizeof(h) - conns;
+	s->nsections = h.nsections;
+	return 0;
+}
+
+int uipt_evstate_ct_save(struct uipt_evstate_ct *s)
+{
+	struct ev_header h = { .version = EVSTATE_VERSION };
+	char path[PATH_MAX], *buf = NULL;
+	size_t len = 0, cap = 0;
+	int ret;
+
+	memcpy(h.magic, UIPT_EVSTATE_MAGIC, 8);
+	h.clock_ns = s->clock_ns;
+	h.next_id = s->ct->next_id;
+	h.nsections = s->nsections;
+	put(&buf, &len, &cap, &h, sizeof(h));
+	put_conns(s->ct, s->clock_ns, &buf, &len, &cap, &h);
+	if (s->sections_len)
+		put(&buf, &len, &cap, s->sections, s->sections_len);
+	h.checksum = checksum(buf + sizeof(h), len - sizeof(h));
+	memcpy(buf, &h, sizeof(h));
+	state_path(path, sizeof(path));
+	ret = write_file(path, buf, len);
+	free(buf);
+	return ret;
+}
+
+void uipt_evstate_ct_free(struct uipt_evstate_ct *s)
+{
+	uipt_ct_free(s->ct);
+	free(s->file);
+	memset(s, 0, sizeof(*s));
 }

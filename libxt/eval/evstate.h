@@ -30,4 +30,26 @@ int uipt_evstate_foreach_conn(uint64_t at_least_ns,
 			      int (*cb)(const struct uipt_conn *c, uint64_t now, void *data),
 			      void *data);
 
+/*
+ * uconntrack's changes: the connection table read whole, with the packet
+ * clock and the next id, changed in memory and written back; the
+ * extension-state sections are carried over byte for byte.  The caller
+ * holds the state lock from load to save.
+ */
+struct uipt_ct_table;
+
+struct uipt_evstate_ct {
+	struct uipt_ct_table *ct;
+	uint64_t clock_ns;
+	char *file;			/* as read */
+	size_t file_len;
+	const char *sections;		/* inside file */
+	size_t sections_len;
+	uint32_t nsections;
+};
+
+int uipt_evstate_ct_load(struct uipt_evstate_ct *s);
+int uipt_evstate_ct_save(struct uipt_evstate_ct *s);
+void uipt_evstate_ct_free(struct uipt_evstate_ct *s);
+
 #endif

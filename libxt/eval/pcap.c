@@ -17,6 +17,7 @@
 #include <string.h>
 #include "../error.h"
 #include "pcap.h"
+#include "pcap_lib.h"
 
 #ifndef DLT_LINUX_SLL2
 #define DLT_LINUX_SLL2 276
@@ -33,6 +34,7 @@ struct macmap {
 struct capture {
 	const struct uipt_pcap_opts *o;
 	struct uipt_eval *ev;
+	const struct pcap_lib *lib;
 	pcap_t *p;
 	int dlt;
 	struct bpf_program prog;
@@ -242,21 +244,21 @@ static int open_capture(struct capture *c)
 {
 	char err[PCAP_ERRBUF_SIZE];
 
-	c->p = pcap_open_offline_with_tstamp_precision(c->o->path, PCAP_TSTAMP_PRECISION_NANO,
-						       err);
+	c->p = c->lib->open_offline_with_tstamp_precision(c->o->path,
+							  PCAP_TSTAMP_PRECISION_NANO, err);
 	if (!c->p)
 		return xt_error(PARAMETER_PROBLEM, "%s: %s", c->o->path, err);
-	c->dlt = pcap_datalink(c->p);
+	c->dlt = c->lib->datalink(c->p);
 	if (c->dlt != DLT_EN10MB && c->dlt != DLT_RAW && c->dlt != DLT_IPV4 &&
 	    c->dlt != DLT_LINUX_SLL && c->dlt != DLT_LINUX_SLL2)
 		return xt_error(PARAMETER_PROBLEM,
 				"%s: link type %s is not supported (Ethernet, raw IP, Linux cooked)",
-				c->o->path, pcap_datalink_val_to_name(c->dlt) ?
-				pcap_datalink_val_to_name(c->dlt) : "unknown");
+				c->o->path, c->lib->datalink_val_to_name(c->dlt) ?
+				c->lib->datalink_val_to_name(c->dlt) : "unknown");
 	if (c->o->filter) {
-		if (pcap_compile(c->p, &c->prog, c->o->filter, 1, PCAP_NETMASK_UNKNOWN) < 0)
+		if (c->lib->compile(c->p, &c->prog, c->o->filter, 1, PCAP_NETMASK_UNKNOWN) < 0)
 			return xt_error(PARAMETER_PROBLEM, "bad --filter `%s': %s", c->o->filter,
-					pcap_geterr(c->p));
+					c->lib->geterr(c->p));
 		c->has_prog = true;
 	}
 	return 0;
@@ -265,9 +267,9 @@ static int open_capture(struct capture *c)
 static void close_capture(struct capture *c)
 {
 	if (c->has_prog)
-		pcap_freecode(&c->prog);
+		c->lib->freecode(&c->prog);
 	if (c->p)
-		pcap_close(c->p);
+		c->lib->close(c->p);
 	free(c->map);
 }
 
@@ -280,20 +282,23 @@ int uipt_pcap_run(struct uipt_eval *ev, const struct uipt_pcap_opts *o,
 	int r = 0, got;
 
 	uipt_pktspec_init(&c.tmpl);
+	c.lib = pcap_lib_get();
+	if (!c.lib)
+		return -1;
 	if ((o->macmap && load_macmap(&c, o->macmap) < 0) || open_capture(&c) < 0) {
 		close_capture(&c);
 		return -1;
 	}
-	while (!r && (got = pcap_next_ex(c.p, &h, &d)) != PCAP_ERROR_BREAK) {
+	while (!r && (got = c.lib->next_ex(c.p, &h, &d)) != PCAP_ERROR_BREAK) {
 		c.num++;
 		if (got == PCAP_ERROR) {
-			r = where_err(&c, pcap_geterr(c.p));
+			r = where_err(&c, c.lib->geterr(c.p));
 			break;
 		}
 		if (got != 1)
 			continue;
 		/* Filtered here, so packet numbers stay those of the file. */
-		if (c.has_prog && !pcap_offline_filter(&c.prog, h, d))
+		if (c.has_prog && !c.lib->offline_filter(&c.prog, h, d))
 			continue;
 		r = one_packet(&c, h, d, cb, data);
 	}

@@ -186,14 +186,14 @@ struct outcome {
 	enum uipt_fate fate;
 	const char *verdict, *where, *drop_table;
 	int drop_hook;
-	bool delivered_local;
+	bool delivered_local, rejected;
 	char out[IFNAMSIZ];
 };
 
 static void save_outcome(const struct uipt_result *r, struct outcome *o)
 {
 	*o = (struct outcome){ r->fate, r->verdict, r->where, r->drop_table, r->drop_hook,
-			       r->delivered_local, "" };
+			       r->delivered_local, r->rejected, "" };
 	memcpy(o->out, r->out, sizeof(o->out));
 }
 
@@ -205,6 +205,7 @@ static void restore_outcome(struct uipt_result *r, const struct outcome *o)
 	r->drop_table = o->drop_table;
 	r->drop_hook = o->drop_hook;
 	r->delivered_local = o->delivered_local;
+	r->rejected = o->rejected;
 	memcpy(r->out, o->out, sizeof(r->out));
 }
 
@@ -243,6 +244,7 @@ static void send_one(struct uipt_eval *ev, const struct xt_pkt *orig, struct uip
 	}
 	save_outcome(r, &o);
 	r->verdict = NULL;
+	r->rejected = false;
 	r->fate = UIPT_FATE_ACCEPT;
 	uipt_result_note(r, -1, "generated", "%s", rep->text);
 	ev->copying = rep->made && rep->how.copy;

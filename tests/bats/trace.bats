@@ -411,6 +411,27 @@ R
 	assert_output --regexp "generated: ICMP type 3 code 3 to 198.51.100.2: ACCEPT \(sent via eth0\) SRC=198.51.100.1 DST=198.51.100.2 LEN=56 TOS=0xC0"
 }
 
+@test "a REJECT's reply walks OUTPUT on its own: hashlimit keys it, a DROP there is its verdict" {
+	need_ext REJECT
+	uiptables-restore <<'R'
+*filter
+-A INPUT -p udp -j REJECT
+-A OUTPUT -p icmp -m hashlimit --hashlimit-upto 1/hour --hashlimit-burst 1 --hashlimit-mode srcip,dstip --hashlimit-name r -j ACCEPT
+-A OUTPUT -p icmp -j DROP
+COMMIT
+R
+	run uiptables-trace -i eth0 -p udp -s 198.51.100.2 -d 198.51.100.1 --dport 9 --expect REJECT
+	assert_success
+	assert_output --regexp "generated: ICMP type 3 code 3 to 198.51.100.2: ACCEPT \(sent via eth0\)"
+	run uiptables-trace -i eth0 -p udp -s 198.51.100.2 -d 198.51.100.1 --dport 9 --expect REJECT
+	assert_success
+	assert_output --partial "filter:OUTPUT:rule:2  -A OUTPUT -p icmp -j DROP  => DROP"
+	assert_output --partial "generated: ICMP type 3 code 3 to 198.51.100.2: DROP"
+	# another destination is another bucket
+	run uiptables-trace -i eth0 -p udp -s 198.51.100.7 -d 198.51.100.1 --dport 9
+	assert_output --regexp "generated: ICMP type 3 code 3 to 198.51.100.7: ACCEPT"
+}
+
 @test "pcap: raw IP and Linux cooked v2 captures" {
 	command -v python3 >/dev/null || skip "python3 is needed to write the capture"
 	filter_rules

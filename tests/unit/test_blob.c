@@ -144,6 +144,30 @@ static void jump_beyond(struct ipt_replace *r, size_t *l)
 	((struct xt_standard_target *)e->elems)->verdict = SIZE + 152;
 }
 
+static void huge_num_entries(struct ipt_replace *r, size_t *l)
+{
+	(void)l;
+	r->num_entries = 0xffffffff;	/* must not size an allocation */
+}
+
+static struct ipt_entry *final_entry(struct ipt_replace *r)
+{
+	return (struct ipt_entry *)((char *)r->entries + r->size - ERR_ENTRY);
+}
+
+static void final_error_cut(struct ipt_replace *r, size_t *l)
+{
+	/* Peeked at from the chain before it: the peek must stay inside. */
+	r->size -= ERR_ENTRY - 60;
+	*l -= ERR_ENTRY - 60;
+}
+
+static void final_target_unaligned(struct ipt_replace *r, size_t *l)
+{
+	(void)l;
+	final_entry(r)->target_offset += 1;
+}
+
 static void size_mismatch(struct ipt_replace *r, size_t *l)
 {
 	(void)l;
@@ -408,6 +432,11 @@ int main(void)
 	ok(parse_altered(&b, size_mismatch) == -1, "size not matching length refused: %s", xt_error_msg());
 	ok(parse_altered(&b, bad_verdict) == -1, "unknown verdict refused: %s", xt_error_msg());
 	ok(parse_altered(&b, policy_return) == -1, "RETURN policy refused: %s", xt_error_msg());
+	ok(parse_altered(&b, huge_num_entries) == -1, "num_entries beyond the size refused: %s",
+	   xt_error_msg());
+	ok(parse_altered(&b, final_error_cut) == -1, "a cut final entry refused: %s", xt_error_msg());
+	ok(parse_altered(&b, final_target_unaligned) == -1, "an unaligned target refused: %s",
+	   xt_error_msg());
 	{
 		struct uipt_table *x = NULL;
 		ok(uipt_blob_parse(b.repl, sizeof(struct ipt_replace) - 1, NULL, &x) == -1,

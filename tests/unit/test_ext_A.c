@@ -21,6 +21,7 @@
 #include <linux/netfilter/xt_recent.h>
 #include <linux/netfilter/xt_state.h>
 #include <linux/netfilter/xt_statistic.h>
+#include <linux/netfilter/xt_tcpudp.h>
 #include "../../libxt/registry.h"
 #include "tap.h"
 
@@ -474,6 +475,16 @@ static void test_old_revisions(void)
 	   "recent rev 0, no mask: '%s'", printed(false, "recent", 0, &r0, true));
 }
 
+/* ECE and CWR have no names in iptables; a blob holding them still prints. */
+static void test_tcp_unnamed_flags(void)
+{
+	struct xt_tcp t = { .spts = { 0, 0xffff }, .dpts = { 0, 0xffff },
+			    .flg_mask = 0xc1, .flg_cmp = 0x40 };
+
+	ok(!strcmp(printed(false, "tcp", 0, &t, true), " --tcp-flags FIN,0xC0 0x40"),
+	   "tcp: flags without names saved in hex: '%s'", printed(false, "tcp", 0, &t, true));
+}
+
 int main(void)
 {
 	xt_registry_init();
@@ -488,5 +499,6 @@ int main(void)
 	test_connlabel();
 	test_secmark();
 	test_old_revisions();
+	test_tcp_unnamed_flags();
 	return tap_done();
 }
