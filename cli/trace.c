@@ -44,6 +44,10 @@ static void usage(FILE *f)
 	      "  --inner-src A --inner-dst A --inner-proto P --inner-sport N --inner-dport N\n"
 	      "                                 the packet an ICMP error quotes\n"
 	      "  --length N --ttl N --tos N --id N --df --mark N --payload TEXT\n"
+	      "  --payload-hex HEX  --tcp-option KIND[=VALUE] (mss=1460, wscale=7, sackok, ts=V:E...)\n"
+	      "  -p sctp --chunk TYPE[:FLAGS]   -p dccp --dccp-type TYPE --dccp-option N[=HEX]\n"
+	      "  -p ah|esp|ipcomp --spi N\n"
+	      "  -p udp|l2tp --l2tp-tid N --l2tp-sid N --l2tp-version 2|3 --l2tp-control\n"
 	      "  --mac-source MAC --fragment --time SECONDS (the packet clock)\n"
 	      "  --expect ACCEPT|DROP|REJECT|QUEUE   (also per line in --packets)\n"
 	      "\nRun options:\n"
@@ -315,6 +319,8 @@ static int packet_opt(struct popt_ctx *c, int argc, char **argv)
 	if ((r = numeric_opt(c, o, a, &done)), done)
 		return r;
 	if ((r = addr_port_opt(c, o, a, &done)), done)
+		return r;
+	if ((r = trace_hdr_opt(s, c->place, argc, argv)))
 		return r;
 	if (!strcmp(o, "-i") || !strcmp(o, "--in-interface")) {
 		if (!a || !*a || strlen(a) >= IFNAMSIZ)

@@ -29,6 +29,9 @@ void trace_summary_add(struct trace_summary *s, const struct uipt_result *r);
 void trace_summary_print(FILE *f, struct trace_summary *s, bool json);
 void trace_summary_free(struct trace_summary *s);
 
+/* Header options (trace_hdr.c): words taken, 0 not one of them, -1 bad. */
+int trace_hdr_opt(struct uipt_pktspec *s, const char *place, int argc, char **argv);
+
 void trace_print_text(FILE *f, unsigned int n, const struct trace_item *it,
 		      const struct uipt_result *r);
 void trace_print_json(FILE *f, unsigned int n, const struct trace_item *it,

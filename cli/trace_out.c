@@ -199,7 +199,21 @@ static void json_step(FILE *f, const struct uipt_step *s)
 	fputc('}', f);
 }
 
-static void json_packet(FILE *f, const struct xt_pkt *p)
+/* The bytes themselves, for tools that compare packets field by field;
+ * `have` is how many of them were kept. */
+static void json_hex(FILE *f, const uint8_t *d, unsigned int have)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	fputs(",\"hex\":\"", f);
+	for (unsigned int i = 0; i < have; i++) {
+		fputc(digits[d[i] >> 4], f);
+		fputc(digits[d[i] & 0xf], f);
+	}
+	fputc('"', f);
+}
+
+static void json_packet(FILE *f, const struct xt_pkt *p, unsigned int have)
 {
 	const uint8_t *d = p->data, *l4 = d + p->thoff;
 	char s[INET_ADDRSTRLEN], t[INET_ADDRSTRLEN];
@@ -219,6 +233,7 @@ static void json_packet(FILE *f, const struct xt_pkt *p)
 			l4[14] << 8 | l4[15]);
 	if (!p->fragoff && p->l4proto == IPPROTO_ICMP && p->len >= p->thoff + 2)
 		fprintf(f, ",\"icmp_type\":%u,\"icmp_code\":%u", l4[0], l4[1]);
+	json_hex(f, d, p->len < have ? p->len : have);
 	fputc('}', f);
 }
 
@@ -262,7 +277,7 @@ void trace_print_json(FILE *f, unsigned int n, const struct trace_item *it,
 		if (!uipt_pkt_parse(&g, (uint8_t *)rep->bytes, rep->len)) {
 			snprintf(g.out, sizeof(g.out), "%s", rep->out);
 			fputs(",\"packet\":", f);
-			json_packet(f, &g);
+			json_packet(f, &g, g.len);
 		}
 		fputc('}', f);
 	}
@@ -271,10 +286,10 @@ void trace_print_json(FILE *f, unsigned int n, const struct trace_item *it,
 		struct xt_pkt o;
 
 		orig_pkt(r, it, &o);
-		json_packet(f, &o);
+		json_packet(f, &o, sizeof(r->orig));
 	}
 	fputs(",\"final\":", f);
-	json_packet(f, &r->final_pkt);
+	json_packet(f, &r->final_pkt, r->final_len);
 	fputs("}\n", f);
 }
 

@@ -118,17 +118,48 @@ static void csum_replace(uint8_t *csum, uint16_t from, uint16_t to)
 	csum[1] = (uint8_t)~sum;
 }
 
+/* An MSS option in front of the others, for a SYN that carries none:
+ * then the peer would assume 536 (RFC 879), so no more than that is
+ * announced.  Not with data after the header, nor with a full header. */
+static unsigned int insert_mss(struct xt_pkt *pkt, unsigned int doff, unsigned int newmss)
+{
+	uint8_t *ip = pkt->data, *th = ip + pkt->thoff;
+	uint16_t oldword = (uint16_t)(th[12] << 8 | th[13]);
+
+	if (pkt->len - pkt->thoff > doff || doff >= 15 * 4 || pkt->len + 4 > pkt->room)
+		return XT_CONTINUE;
+	if (newmss > 536)
+		newmss = 536;
+	memmove(th + 24, th + 20, doff - 20);
+	th[20] = 2;
+	th[21] = 4;
+	th[22] = (uint8_t)(newmss >> 8);
+	th[23] = (uint8_t)newmss;
+	/* The new option, the new length in the pseudo header, the offset. */
+	csum_replace(th + 16, 0, (uint16_t)(2 << 8 | 4));
+	csum_replace(th + 16, 0, (uint16_t)newmss);
+	csum_replace(th + 16, (uint16_t)(pkt->len - pkt->thoff), (uint16_t)(pkt->len - pkt->thoff + 4));
+	th[12] = (uint8_t)(th[12] + (1 << 4));
+	csum_replace(th + 16, oldword, (uint16_t)(th[12] << 8 | th[13]));
+	csum_replace(ip + 10, (uint16_t)pkt->len, (uint16_t)(pkt->len + 4));
+	pkt->len += 4;
+	ip[2] = (uint8_t)(pkt->len >> 8);
+	ip[3] = (uint8_t)pkt->len;
+	return XT_CONTINUE;
+}
+
 /* Rewrites an MSS option larger than the new value; the MSS is never
- * raised.  A segment without the option is left as it is: the kernel
- * would insert one, growing the packet, which the model's buffer cannot. */
+ * raised.  A SYN without the option gets one. */
 static unsigned int TCPMSS_target(struct xt_pkt *pkt, const struct xt_action_param *par)
 {
 	const struct xt_tcpmss_info *info = par->data;
 	uint8_t *th = pkt->data + pkt->thoff;
 	unsigned int newmss = info->mss, doff;
 
-	if (pkt->fragoff || pkt->thoff + 20 > pkt->len)
+	if (pkt->fragoff)
 		return XT_CONTINUE;
+	if (pkt->thoff + 20 > pkt->len)
+		return NF_DROP;
 	doff = (th[12] >> 4) * 4u;
 	if (doff < 20 || pkt->thoff + doff > pkt->len)
 		return NF_DROP;
@@ -152,7 +183,7 @@ static unsigned int TCPMSS_target(struct xt_pkt *pkt, const struct xt_action_par
 		}
 		i += th[i] < 2 || !th[i + 1] ? 1 : th[i + 1];
 	}
-	return XT_CONTINUE;
+	return insert_mss(pkt, doff, newmss);
 }
 
 static struct xtables_target TCPMSS_ext = {

@@ -71,17 +71,51 @@ static int tee_check(const struct xt_check_param *par)
 	return 0;
 }
 
-/* The clone leaves on its own route, which the evaluator does not follow. */
+/* The header checksum, as ip_local_out computes it afresh. */
+static void ip_csum(uint8_t *ip)
+{
+	unsigned int hl = (ip[0] & 0xf) * 4u;
+	uint32_t sum = 0;
+
+	ip[10] = ip[11] = 0;
+	for (unsigned int i = 0; i < hl; i += 2)
+		sum += (uint32_t)(ip[i] << 8 | ip[i + 1]);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	ip[10] = (uint8_t)(~sum >> 8);
+	ip[11] = (uint8_t)~sum;
+}
+
+/*
+ * nf_dup_ipv4: a copy, untracked, routed to the gateway (out of oif if
+ * named) and sent with ip_local_out, through OUTPUT and POSTROUTING.  It
+ * has DF set, so its sender learns of a smaller MTU on the copy's way;
+ * made before routing, its TTL is lowered as a forward would.
+ */
 static unsigned int tee_target(struct xt_pkt *pkt, const struct xt_action_param *par)
 {
 	const struct xt_tee_tginfo *info = par->data;
+	struct uipt_emit how = { .untracked = true, .copy = true, .has_via = true,
+				 .via = info->gw.in };
+	uint8_t copy[600];
 	char what[96];
 
-	snprintf(what, sizeof(what), "TEE: a copy is routed to %s%s%.*s",
-		 xt_ipaddr_to_numeric(&info->gw.in), info->oif[0] ? " via " : "",
-		 (int)sizeof(info->oif), info->oif);
-	if (pkt->ops && pkt->ops->log)
-		pkt->ops->log(pkt, what);
+	snprintf(how.oif, sizeof(how.oif), "%.*s", (int)sizeof(info->oif), info->oif);
+	snprintf(what, sizeof(what), "TEE: copy to %s%s%s",
+		 xt_ipaddr_to_numeric(&info->gw.in), how.oif[0] ? " via " : "", how.oif);
+	how.what = what;
+	if (!pkt->ops || !pkt->ops->emit)
+		return XT_CONTINUE;
+	if (pkt->len > sizeof(copy)) {
+		pkt->ops->emit(pkt, pkt->data, pkt->len, &how);	/* noted, not followed */
+		return XT_CONTINUE;
+	}
+	memcpy(copy, pkt->data, pkt->len);
+	copy[6] |= 0x40;			/* IP_DF */
+	if (par->hook == NF_INET_PRE_ROUTING || par->hook == NF_INET_LOCAL_IN)
+		copy[8]--;
+	ip_csum(copy);
+	pkt->ops->emit(pkt, copy, pkt->len, &how);
 	return XT_CONTINUE;
 }
 

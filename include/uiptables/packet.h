@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <net/if.h>
+#include <netinet/in.h>
 #include <uiptables/xtables.h>
 
 struct uipt_conn;		/* conntrack entry, evaluator's */
@@ -32,6 +33,17 @@ struct nf_nat_range2;
 struct uipt_tuple;
 
 enum uipt_conn_found { UIPT_CONN_NONE, UIPT_CONN_LIVE, UIPT_CONN_CLOSED };
+
+/* A packet a target makes and sends on its own (TEE's copy, SYNPROXY's
+ * answer): how it leaves. */
+struct uipt_emit {
+	const char *what;	/* for the trace: "TEE: copy to 192.0.2.1" */
+	bool untracked;		/* conntrack leaves it alone (a TEE copy) */
+	bool copy;		/* a TEE copy: no TEE copies it again */
+	bool has_via;		/* routed to this next hop, not by its address */
+	struct in_addr via;
+	char oif[IFNAMSIZ];	/* "" any */
+};
 
 /*
  * What targets ask of the evaluator core: the things the kernel does
@@ -60,6 +72,10 @@ struct uipt_eval_ops {
 	 * is in the conntrack table, and if so whether it is closed (TCP
 	 * TIME_WAIT, CLOSE): what nf_conncount asks. */
 	enum uipt_conn_found (*conn_find)(struct xt_pkt *pkt, const struct uipt_tuple *t);
+	/* Sends len bytes of an IPv4 packet through OUTPUT and POSTROUTING,
+	 * as ip_local_out does, once this packet's own way has ended. */
+	void (*emit)(struct xt_pkt *pkt, const uint8_t *bytes, unsigned int len,
+		     const struct uipt_emit *how);
 };
 
 struct xt_pkt {
@@ -92,6 +108,9 @@ struct xt_pkt {
 	const struct uipt_eval_ops *ops;
 	/* What a match may not know: true = assume it matches. */
 	bool assume_unknown_match;
+	/* Bytes the buffer at data holds: a target that grows the packet
+	 * (TCPMSS adding its option) may use up to this; 0, not at all. */
+	unsigned int room;
 };
 
 struct xt_action_param {

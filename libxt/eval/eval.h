@@ -75,10 +75,30 @@ struct uipt_pktspec {
 	bool fragment;			/* a later fragment (offset > 0) */
 	uint64_t time_ns;		/* the packet clock */
 	bool has_time;
+	/* Headers beyond TCP, UDP and ICMP (packet_hdr.c). */
+	uint8_t tcp_opts[40];		/* --tcp-option, as on the wire */
+	unsigned int tcp_optlen;
+	uint32_t spi;			/* ah, esp; ipcomp's CPI */
+	struct { uint8_t type, flags; } chunks[8];	/* sctp; none: INIT */
+	unsigned int nchunks;
+	int dccp_type;			/* -1: REQUEST */
+	uint8_t dccp_opts[16];		/* --dccp-option, as on the wire */
+	unsigned int dccp_optlen;
+	bool l2tp, l2tp_control;	/* an L2TP header after UDP (always
+					 * with -p l2tpip), data or control */
+	uint8_t l2tp_version;		/* 0: 2 over UDP, 3 over IP */
+	uint32_t l2tp_tid, l2tp_sid;
 	char payload[1500];		/* last: a copy may stop before it */
 };
 
 void uipt_pktspec_init(struct uipt_pktspec *s);
+/* The transport header of protocols with no builder in packet.c (sctp,
+ * dccp, ah, esp, ipcomp): its length, 0 for none.  p has room for 128. */
+size_t uipt_pkt_build_other(const struct uipt_pktspec *s, uint8_t *p);
+/* The L2TP header after a UDP header, if the spec asks for one. */
+size_t uipt_pkt_build_l2tp(const struct uipt_pktspec *s, uint8_t *p);
+/* Their checksums once the payload is in place (sctp's CRC32c, dccp's). */
+void uipt_pkt_fix_other(uint8_t *ip, unsigned int thoff, unsigned int len);
 /* Bytes of the IPv4 packet the spec describes, checksums right.
  * Returns the length, or -1 with an error recorded. */
 int uipt_pkt_build(const struct uipt_pktspec *s, uint8_t *buf, size_t cap);
@@ -158,6 +178,8 @@ struct uipt_step {
  * on its own way out through OUTPUT and POSTROUTING. */
 struct uipt_reply {
 	int icmp_type, icmp_code;	/* icmp_type < 0: TCP reset */
+	bool made;			/* bytes made by a target (emit) */
+	struct uipt_emit how;		/* and how they leave */
 	char text[160];
 	bool from_local;		/* about a packet addressed here */
 	alignas(4) uint8_t quote[576];	/* the packet it answers, as it was then */
@@ -286,6 +308,7 @@ struct uipt_eval {
 	struct uipt_result *res;
 	struct uipt_ev_conn *cur;	/* the packet's conntrack entry */
 	bool cur_new;			/* not yet confirmed */
+	bool copying;			/* a TEE copy is on its way out */
 };
 
 int uipt_eval_open(struct uipt_eval **out, bool dry_run);
@@ -300,6 +323,12 @@ void uipt_hooks_output(struct uipt_eval *ev, struct xt_pkt *pkt);
  * once its own way ended. */
 void uipt_reply_record(struct uipt_eval *ev, struct xt_pkt *pkt, int type, int code);
 void uipt_reply_send_all(struct uipt_eval *ev, const struct xt_pkt *orig);
+/* A packet a target made (uipt_eval_ops.emit), sent the same way. */
+void uipt_reply_emit(struct uipt_eval *ev, struct xt_pkt *pkt, const uint8_t *bytes,
+		     unsigned int len, const struct uipt_emit *how);
+/* As uipt_hooks_output, the route taken towards via (and oif) if given. */
+void uipt_hooks_output_via(struct uipt_eval *ev, struct xt_pkt *pkt,
+			   const struct in_addr *via, const char *oif);
 
 /* Runs one packet; data holds len bytes of an IPv4 packet. */
 int uipt_eval_packet(struct uipt_eval *ev, const struct uipt_pktspec *meta,

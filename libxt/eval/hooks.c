@@ -142,6 +142,12 @@ static enum uipt_conn_found op_conn_find(struct xt_pkt *pkt, const struct uipt_t
 	return UIPT_CONN_LIVE;
 }
 
+static void op_emit(struct xt_pkt *pkt, const uint8_t *bytes, unsigned int len,
+		    const struct uipt_emit *how)
+{
+	uipt_reply_emit(ev_of(pkt), pkt, bytes, len, how);
+}
+
 /* ---- opening and saving ---- */
 
 static bool any_ct_user(const struct uipt_eval *ev)
@@ -165,7 +171,7 @@ int uipt_eval_open(struct uipt_eval **out, bool dry_run)
 	ev->ops = (struct uipt_eval_ops){
 		.nat = uipt_nat_op, .reject = op_reject, .log = op_log,
 		.untrack = op_untrack, .assume = op_assume, .shared = op_shared,
-		.conn_find = op_conn_find,
+		.conn_find = op_conn_find, .emit = op_emit,
 	};
 	ev->ct = uipt_ct_new();
 	*out = ev;
@@ -458,11 +464,23 @@ static bool output_hooks(struct uipt_eval *ev, struct xt_pkt *pkt,
 
 void uipt_hooks_output(struct uipt_eval *ev, struct xt_pkt *pkt)
 {
+	uipt_hooks_output_via(ev, pkt, NULL, NULL);
+}
+
+void uipt_hooks_output_via(struct uipt_eval *ev, struct xt_pkt *pkt,
+			   const struct in_addr *via, const char *oif)
+{
 	struct uipt_route_result rt = { .want_why = !ev->res->quiet };
 
 	pkt->local = true;
 	pkt->in[0] = '\0';
-	uipt_route_output(ev->host, dst_of(pkt), &rt);
+	uipt_route_output(ev->host, via ? *via : dst_of(pkt), &rt);
+	/* nf_dup_ipv4_route: a route to the next hop, out of oif if named. */
+	if (via && rt.kind != UIPT_ROUTE_UNREACHABLE) {
+		rt.kind = UIPT_ROUTE_FORWARD;
+		if (oif && *oif)
+			uipt_ifname_copy(rt.out, oif);
+	}
 	route_note(ev, &rt);
 	if (rt.kind == UIPT_ROUTE_UNREACHABLE)
 		return routing_drop(ev, rt.why);
@@ -545,6 +563,7 @@ int uipt_eval_packet(struct uipt_eval *ev, const struct uipt_pktspec *meta,
 	memset(pkt, 0, sizeof(*pkt));
 	if (uipt_pkt_parse(pkt, res->final, len) < 0)
 		return -1;
+	pkt->room = sizeof(res->final);
 	fill_pkt(ev, pkt, meta);
 	if (pkt->now_ns > ev->clock_ns)
 		ev->clock_ns = pkt->now_ns;

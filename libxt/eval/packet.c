@@ -20,6 +20,8 @@ void uipt_pktspec_init(struct uipt_pktspec *s)
 	s->icmp_seq = 1;
 	s->ttl = 64;
 	s->window = 8192;
+	s->spi = 256;
+	s->dccp_type = -1;
 }
 
 static void put16(uint8_t *p, uint16_t v)
@@ -102,6 +104,8 @@ static size_t build_inner(const struct uipt_pktspec *s, uint8_t *p)
 
 static size_t build_l4(const struct uipt_pktspec *s, uint8_t *p)
 {
+	unsigned int optlen;
+
 	switch (s->proto) {
 	case IPPROTO_TCP:
 		memset(p, 0, 20);
@@ -109,15 +113,19 @@ static size_t build_l4(const struct uipt_pktspec *s, uint8_t *p)
 		put16(p + 2, s->dport);
 		put32(p + 4, s->seq);
 		put32(p + 8, s->ack);
-		p[12] = 5 << 4;
+		/* Options end on a word boundary, padded with end-of-list. */
+		optlen = (s->tcp_optlen + 3) & ~3u;
+		p[12] = (uint8_t)((20 + optlen) / 4 << 4);
 		p[13] = s->has_flags ? s->tcp_flags : TH_SYN;
 		put16(p + 14, s->window);
-		return 20;
+		memset(p + 20, 0, optlen);
+		memcpy(p + 20, s->tcp_opts, s->tcp_optlen);
+		return 20 + optlen;
 	case IPPROTO_UDP:
 		memset(p, 0, 8);
 		put16(p, s->sport);
 		put16(p + 2, s->dport);
-		return 8;
+		return 8 + uipt_pkt_build_l2tp(s, p + 8);
 	case IPPROTO_ICMP: {
 		int type = s->icmp_type < 0 ? 8 : s->icmp_type;
 
@@ -131,7 +139,7 @@ static size_t build_l4(const struct uipt_pktspec *s, uint8_t *p)
 		return 8;
 	}
 	}
-	return 0;
+	return uipt_pkt_build_other(s, p);
 }
 
 /* Checksums of the transport header, for protocols that have one. */
@@ -164,6 +172,8 @@ static void fix_l4(uint8_t *ip, unsigned int thoff, unsigned int len, uint8_t pr
 		put16(l4 + 2, 0);
 		put16(l4 + 2, fold(sum16(l4, l4len, 0)));
 		break;
+	default:
+		uipt_pkt_fix_other(ip, thoff, len);
 	}
 }
 
@@ -172,7 +182,7 @@ int uipt_pkt_build(const struct uipt_pktspec *s, uint8_t *buf, size_t cap)
 	size_t l4 = 0, total, want;
 	unsigned int plen = s->payload_len;
 
-	if (cap < 20 + 60 + sizeof(s->payload))
+	if (cap < 20 + 256 + sizeof(s->payload))
 		return xt_error(OTHER_PROBLEM, "packet buffer too small");
 	memset(buf, 0, 20);
 	buf[0] = 0x45;

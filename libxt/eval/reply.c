@@ -84,6 +84,32 @@ void uipt_reply_record(struct uipt_eval *ev, struct xt_pkt *pkt, int type, int c
 	uipt_result_note(r, (int)pkt->hook, "reply", "will send %s", rep->text);
 }
 
+void uipt_reply_emit(struct uipt_eval *ev, struct xt_pkt *pkt, const uint8_t *bytes,
+		     unsigned int len, const struct uipt_emit *how)
+{
+	struct uipt_result *r = ev->res;
+	struct uipt_reply *rep;
+
+	/* nf_dup_ipv4 does nothing for the copy it is sending. */
+	if (!r || (how->copy && ev->copying))
+		return;
+	if (r->nreplies >= sizeof(r->replies) / sizeof(r->replies[0]) ||
+	    len > sizeof(rep->bytes)) {
+		uipt_result_note(r, (int)pkt->hook, "reply", "%s: not followed (%u bytes)",
+				 how->what, len);
+		return;
+	}
+	rep = &r->replies[r->nreplies++];
+	memset(rep, 0, sizeof(*rep));
+	rep->made = true;
+	rep->how = *how;
+	rep->how.what = NULL;
+	snprintf(rep->text, sizeof(rep->text), "%s", how->what);
+	memcpy(rep->bytes, bytes, len);
+	rep->len = len;
+	uipt_result_note(r, (int)pkt->hook, "reply", "will send %s", rep->text);
+}
+
 /* An ICMP error quoting the packet; its source as icmp_send picks it. */
 static unsigned int build_icmp(struct uipt_eval *ev, const struct uipt_reply *rep,
 			       uint8_t *b)
@@ -191,15 +217,23 @@ static void send_one(struct uipt_eval *ev, const struct xt_pkt *orig, struct uip
 	struct xt_pkt p = { 0 };
 	struct outcome o;
 
-	rep->len = rep->icmp_type < 0 ? build_rst(rep, rep->bytes) : build_icmp(ev, rep, rep->bytes);
+	if (!rep->made)
+		rep->len = rep->icmp_type < 0 ? build_rst(rep, rep->bytes) :
+			   build_icmp(ev, rep, rep->bytes);
 	if (uipt_pkt_parse(&p, rep->bytes, rep->len) < 0)
 		return;
+	p.room = sizeof(rep->bytes);
 	p.now_ns = orig->now_ns;
 	p.host = orig->host;
 	p.trace = orig->trace;
 	p.ops = orig->ops;
 	p.assume_unknown_match = orig->assume_unknown_match;
-	if (rep->icmp_type < 0 && rep->tracked && cur) {
+	if (rep->made && rep->how.untracked) {
+		p.untracked = true;
+		p.ctinfo = UIPT_CT_UNTRACKED;
+		ev->cur = NULL;
+		ev->cur_new = false;
+	} else if (!rep->made && rep->icmp_type < 0 && rep->tracked && cur) {
 		/* nf_ct_attach: the reset belongs to the connection it answers. */
 		p.ct = &cur->c;
 		p.ctinfo = rep->ctinfo >= UIPT_CT_ESTABLISHED_REPLY ? UIPT_CT_RELATED :
@@ -213,7 +247,10 @@ static void send_one(struct uipt_eval *ev, const struct xt_pkt *orig, struct uip
 	r->rejected = false;
 	r->fate = UIPT_FATE_ACCEPT;
 	uipt_result_note(r, -1, "generated", "%s", rep->text);
-	uipt_hooks_output(ev, &p);
+	ev->copying = rep->made && rep->how.copy;
+	uipt_hooks_output_via(ev, &p, rep->made && rep->how.has_via ? &rep->how.via : NULL,
+			      rep->made ? rep->how.oif : NULL);
+	ev->copying = false;
 	rep->verdict = r->verdict ? r->verdict : "ACCEPT";
 	rep->delivered_local = r->delivered_local;
 	uipt_ifname_copy(rep->out, p.out);

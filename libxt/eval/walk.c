@@ -50,7 +50,7 @@ static bool needs_conntrack(const char *name)
 		"conntrack", "state", "connmark", "CONNMARK", "CT", "NOTRACK",
 		"SNAT", "DNAT", "MASQUERADE", "REDIRECT", "NETMAP", "helper",
 		"connlimit", "connbytes", "connlabel", "cluster", "CONNSECMARK",
-		"ipvs",
+		"ipvs", "SYNPROXY",
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)

@@ -20,20 +20,23 @@ ruleset (so conntrack's confirm still runs first): FW's own stack never
 answers and moves no OUTPUT counters.
 
   kcompare.py --prefix P --rules FILE (--packets FILE | --random SEED:N)
-              --trace DIR-WITH-UIPTABLES [--keep]
+              --trace DIR-WITH-UIPTABLES [--keep] [--load-blobs]
               [--setup FILE] [--import-host] [--wall-clock]
 A packets line "sleep SECONDS" lets time pass between packets.
 --setup runs each line of FILE as a shell command in FW before the rules
 are loaded (device groups, helpers...); --import-host then gives uiptables
 FW's own host model (uiptables-trace --host-import inside FW); --wall-clock
 stamps packets with the real time, for matches that read the clock.
+--load-blobs puts uiptables' own stored tables into FW (tests/kernel/
+blobload.py), for extensions the installed iptables lacks.
 Prints one line per mismatch and a last line "N packets, M mismatches".
 Exit 0 all agree, 1 some differ, 77 cannot run here (skip).
 """
-import argparse, json, os, random, re, subprocess, sys, tempfile, time
+import argparse, json, os, random, re, shlex, socket, struct, subprocess, sys, tempfile, time
 
 try:
     from scapy.all import Ether, IP, TCP, UDP, ICMP, Raw, raw
+    from scapy.layers.sctp import SCTP
 except ImportError:
     print('python3-scapy is not installed', file=sys.stderr)
     sys.exit(77)
@@ -48,6 +51,17 @@ def sh(cmd, check=True, input=None):
     if check and r.returncode:
         raise RuntimeError('%s: %s' % (cmd, r.stderr.strip()))
     return r.stdout
+
+
+# SIOCETHTOOL ETHTOOL_STXCSUM 0 on each interface named (no ethtool here).
+TX_CSUM_OFF = r'''
+import ctypes, fcntl, socket, struct, sys
+s = socket.socket()
+for name in sys.argv[1:]:
+    val = ctypes.create_string_buffer(struct.pack("II", 0x17, 0))
+    req = struct.pack("16sP", name.encode(), ctypes.addressof(val)) + bytes(16)
+    fcntl.ioctl(s.fileno(), 0x8946, req)
+'''
 
 
 class Topo:
@@ -84,6 +98,9 @@ class Topo:
                 'net.ipv4.conf.default.rp_filter=0 net.ipv4.conf.eth0.rp_filter=0 '
                 'net.ipv4.conf.eth1.rp_filter=0 net.ipv4.conf.all.send_redirects=0 '
                 'net.ipv4.icmp_ratemask=0')
+        # Packets FW makes (REJECT's reset, SYNPROXY's answer) would leave
+        # veth with a partial checksum: computed in software, as a NIC would.
+        self.ex('FW', '/usr/bin/python3 -c %s eth0 eth1' % shlex.quote(TX_CSUM_OFF))
         # A and B only capture and send: their own stacks stay silent.
         for k in ('A', 'B'):
             self.ex(k, 'iptables-legacy -t raw -A PREROUTING -j DROP')
@@ -127,6 +144,9 @@ class Agent:
 
 def counters(topo):
     """table:chain:rule:N / table:chain:policy -> packets."""
+    if getattr(topo, 'blob_tables', None):
+        return json.loads(topo.ex('FW', '/usr/bin/python3 %s counters %s'
+                                  % (os.path.join(HERE, 'blobload.py'), ' '.join(topo.blob_tables))))
     out, table, num = {}, None, {}
     for line in topo.ex('FW', 'iptables-legacy-save -c').splitlines():
         if line.startswith('*'):
@@ -165,18 +185,167 @@ def l2_dst(o, ifname):
     return 'ff:ff:ff:ff:ff:ff' if o['dst'] in BROADCAST else MAC[ifname]
 
 
-def frame_of(o, ifname):
-    """The packet uiptables-trace traced, as an Ethernet frame into FW."""
+def opt_values(words, name):
+    """Every value an option line gives `name`, in order."""
+    return [words[i + 1] for i, w in enumerate(words[:-1]) if w == name]
+
+
+def opt_int(words, name, default):
+    v = opt_values(words, name)
+    return int(v[-1], 0) if v else default
+
+
+TCP_KINDS = {'eol': 0, 'nop': 1, 'mss': 2, 'wscale': 3, 'ws': 3, 'sack-permitted': 4,
+             'sackok': 4, 'sack': 5, 'timestamp': 8, 'ts': 8, 'md5': 19}
+
+
+def tcp_options(words):
+    """--tcp-option KIND[=VALUE] as scapy's option list."""
+    out = []
+    for v in opt_values(words, '--tcp-option'):
+        name, _, val = v.partition('=')
+        kind = TCP_KINDS.get(name.lower(), None)
+        kind = int(name, 0) if kind is None else kind
+        if kind == 0:
+            out.append(('EOL', None))
+        elif kind == 1:
+            out.append(('NOP', None))
+        elif kind == 2:
+            out.append(('MSS', int(val)))
+        elif kind == 3:
+            out.append(('WScale', int(val)))
+        elif kind == 4 and not val:
+            out.append(('SAckOK', b''))
+        elif kind == 8:
+            a, _, b = val.partition(':')
+            out.append(('Timestamp', (int(a), int(b or 0))))
+        else:
+            out.append((kind, bytes.fromhex(val.replace(':', '').removeprefix('0x'))))
+    return out
+
+
+SCTP_CHUNKS = {'DATA': 0, 'INIT': 1, 'INIT_ACK': 2, 'SACK': 3, 'HEARTBEAT': 4,
+               'HEARTBEAT_ACK': 5, 'ABORT': 6, 'SHUTDOWN': 7, 'SHUTDOWN_ACK': 8,
+               'ERROR': 9, 'COOKIE_ECHO': 10, 'COOKIE_ACK': 11, 'ECN_ECNE': 12,
+               'ECN_CWR': 13, 'SHUTDOWN_COMPLETE': 14, 'I_DATA': 64, 'ASCONF_ACK': 128,
+               'RE_CONFIG': 130, 'PAD': 132, 'FORWARD_TSN': 192, 'ASCONF': 193,
+               'I_FORWARD_TSN': 194}
+SCTP_BODY = {0: 12, 3: 12, 1: 16, 2: 16, 8: 0, 11: 0, 14: 0}
+TAG = 0x5ca1ab1e
+
+
+def sctp_l4(words, sport, dport):
+    """The SCTP packet uiptables-trace builds: chunks with their fixed part
+    (INIT's tag, window, streams and TSN), zeros elsewhere; no chunk given
+    is one INIT."""
+    chunks = []
+    for v in opt_values(words, '--chunk') or ['INIT']:
+        t, _, f = v.partition(':')
+        chunks.append((SCTP_CHUNKS.get(t.upper(), None) if not t[0].isdigit() else int(t, 0),
+                       int(f, 0) if f else 0))
+    body = b''
+    for t, f in chunks:
+        n = SCTP_BODY.get(t, 4)
+        val = struct.pack('!IIHHI', TAG, 65536, 1, 1, 1) if t in (1, 2) else bytes(n)
+        body += struct.pack('!BBH', t, f, 4 + n) + val
+    return SCTP(sport=sport, dport=dport, tag=0 if chunks[0][0] == 1 else TAG) / Raw(body)
+
+
+DCCP_TYPES = ['REQUEST', 'RESPONSE', 'DATA', 'ACK', 'DATAACK', 'CLOSEREQ', 'CLOSE',
+              'RESET', 'SYNC', 'SYNCACK']
+
+
+def dccp_bytes(words, o, sport, dport, payload):
+    """A DCCP packet (RFC 4340: generic header with X=1, the type's own
+    fields, options, a checksum over all of it), built here by hand:
+    scapy has no DCCP."""
+    t = (opt_values(words, '--dccp-type') or ['REQUEST'])[-1]
+    t = DCCP_TYPES.index(t.upper()) if not t.isdigit() else int(t)
+    extra = {0: 4, 1: 12, 2: 0, 7: 12}.get(t, 8)
+    opts = b''
+    for v in opt_values(words, '--dccp-option'):
+        k, _, val = v.partition('=')
+        k = int(k, 0)
+        val = bytes.fromhex(val) if val else b''
+        opts += bytes([k]) if k < 32 else bytes([k, 2 + len(val)]) + val
+    hl = (16 + extra + len(opts) + 3) & ~3
+    seq, ack = opt_int(words, '--seq', 0), opt_int(words, '--ack', 0)
+    h = bytearray(hl)
+    struct.pack_into('!HHBBHBBH', h, 0, sport, dport, hl // 4, 0, 0, t << 1 | 1, 0, 0)
+    struct.pack_into('!I', h, 12, seq)
+    if extra >= 8 and t != 2:
+        struct.pack_into('!I', h, 20, ack)
+    h[16 + extra:16 + extra + len(opts)] = opts
+    l4 = bytes(h) + payload
+    ph = socket.inet_aton(o['src']) + socket.inet_aton(o['dst']) + struct.pack('!BBH', 0, 33, len(l4))
+    c = (~csum16(ph + l4)) & 0xffff
+    return l4[:6] + struct.pack('!H', c) + l4[8:]
+
+
+def l2tp_bytes(words, over_ip, payload):
+    """An L2TP header as RFC 2661 (v2 over UDP) and RFC 3931 (v3 over UDP
+    or IP) lay it out: a control message with T, L and S set, its length,
+    tunnel (v2) or control connection id, zero sequence numbers; a data
+    message with its ids only."""
+    ctl = '--l2tp-control' in words
+    tid, sid = opt_int(words, '--l2tp-tid', 0), opt_int(words, '--l2tp-sid', 0)
+    v = opt_int(words, '--l2tp-version', 3 if over_ip else 2)
+    if over_ip:
+        return (struct.pack('!IHHI', 0, 0xc803, 12 + len(payload), tid) + bytes(4)
+                if ctl else struct.pack('!I', sid))
+    if v == 3:
+        return (struct.pack('!HHI', 0xc803, 12 + len(payload), tid) + bytes(4)
+                if ctl else struct.pack('!HHI', 3, 0, sid))
+    if ctl:
+        return struct.pack('!HHHH', 0xc802, 12 + len(payload), tid, sid) + bytes(4)
+    return struct.pack('!HHH', 2, tid, sid)
+
+
+def payload_of(words):
+    if opt_values(words, '--payload-hex'):
+        return bytes.fromhex(opt_values(words, '--payload-hex')[-1].replace(':', '').removeprefix('0x'))
+    return opt_values(words, '--payload')[-1].encode() if '--payload' in words else b''
+
+
+def frame_of(words, o, ifname):
+    """The packet uiptables-trace traced, as an Ethernet frame into FW,
+    built here from the option line."""
     src_mac = MAC['a0' if ifname == 'eth0' else 'b0']
-    ip = IP(src=o['src'], dst=o['dst'], ttl=o['ttl'], tos=o['tos'], id=0, flags=0)
-    if o['proto'] == 6:
+    ip = IP(src=o['src'], dst=o['dst'], ttl=o['ttl'], tos=o['tos'], proto=o['proto'],
+            id=opt_int(words, '--id', 0), flags='DF' if '--df' in words else 0)
+    sport = opt_int(words, '--sport', 40000)
+    dport = opt_int(words, '--dport', 53 if o['proto'] == 17 else 80)
+    payload = payload_of(words)
+    if '--fragment' in words or '-f' in words:
+        # A later fragment (offset 185 words, as the trace makes it): no
+        # transport header, zeros to the --length.
+        ip.frag, l4 = 185, Raw(b'')
+    elif o['proto'] == 6:
         l4 = TCP(sport=o['sport'], dport=o['dport'], seq=o['seq'], ack=o['ack'],
-                 flags=o['flags'], window=o['window'], options=[])
+                 flags=o['flags'], window=o['window'], options=tcp_options(words))
     elif o['proto'] == 17:
         l4 = UDP(sport=o['sport'], dport=o['dport'])
+        if any(w.startswith('--l2tp-') for w in words):
+            payload = l2tp_bytes(words, False, payload) + payload
+    elif o['proto'] == 115:
+        l4, payload = Raw(l2tp_bytes(words, True, payload)), payload
+    elif o['proto'] == 132:
+        l4 = sctp_l4(words, sport, dport)
+    elif o['proto'] == 33:
+        l4, payload = Raw(dccp_bytes(words, o, sport, dport, payload)), b''
+    elif o['proto'] in (50, 51, 108):
+        spi = opt_int(words, '--spi', 256)
+        if o['proto'] == 51:	# next header, length, SPI, sequence, 96-bit ICV
+            l4 = Raw(struct.pack('!BBHII', 59, 4, 0, spi, 1) + bytes(12))
+        elif o['proto'] == 50:
+            l4 = Raw(struct.pack('!II', spi, 1))
+        else:			# IPcomp: next header, flags, 16-bit CPI
+            l4 = Raw(struct.pack('!BBH', 59, 0, spi))
     else:
         return None
     pkt = ip / l4
+    if payload:
+        pkt = pkt / Raw(payload)
     pad = o['len'] - len(pkt)
     if pad > 0:
         pkt = pkt / Raw(b'\0' * pad)
@@ -211,38 +380,126 @@ def icmp_frame(words, o, ifname):
     return Ether(src=src_mac, dst=l2_dst(o, ifname)) / ip / icmp
 
 
+def csum16(b):
+    if len(b) % 2:
+        b += b'\0'
+    s = sum(int.from_bytes(b[i:i + 2], 'big') for i in range(0, len(b), 2))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return s
+
+
+def l4_sum_ok(ip, proto, l4):
+    """Does the transport checksum check out (the pseudo header for TCP,
+    UDP, DCCP; plain for ICMP; CRC32c for SCTP)?"""
+    if proto == 17 and len(l4) >= 8 and l4[6:8] == b'\0\0':
+        return True
+    if proto in (6, 17, 33):
+        ph = ip[12:20] + bytes([0, proto]) + len(l4).to_bytes(2, 'big')
+        return csum16(ph + l4) == 0xffff
+    if proto == 1:
+        return csum16(l4) == 0xffff
+    if proto == 132 and len(l4) >= 12:
+        return crc32c(l4[:8] + b'\0\0\0\0' + l4[12:]) == int.from_bytes(l4[8:12], 'little')
+    return True
+
+
+def crc32c(data):
+    crc = 0xffffffff
+    for byte in data:
+        crc ^= byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ (0x82f63b78 if crc & 1 else 0)
+    return crc ^ 0xffffffff
+
+
+def fields(ip):
+    """An IPv4 packet's fields as they are compared: the header (TOS byte,
+    TTL, DF, addresses, checksum valid), the transport header (ports, TCP
+    flags, sequence numbers, window, options, checksum valid) and the
+    payload.  The IP id is left out: generated packets get the kernel's."""
+    ihl = (ip[0] & 0xf) * 4
+    tot = int.from_bytes(ip[2:4], 'big')
+    ip = ip[:tot]
+    proto = ip[9]
+    d = {'src': '.'.join(map(str, ip[12:16])), 'dst': '.'.join(map(str, ip[16:20])),
+         'proto': proto, 'ttl': ip[8], 'tos': ip[1], 'df': bool(ip[6] & 0x40),
+         'ipsum_ok': csum16(ip[:ihl]) == 0xffff}
+    frag = int.from_bytes(ip[6:8], 'big') & 0x1fff
+    l4 = ip[ihl:]
+    if frag:
+        d['frag'] = frag
+        d['payload'] = l4.hex()
+        return d
+    d['sum_ok'] = l4_sum_ok(ip, proto, l4)
+    if proto in (6, 17, 33, 132, 136) and len(l4) >= 4:
+        d['sport'], d['dport'] = int.from_bytes(l4[0:2], 'big'), int.from_bytes(l4[2:4], 'big')
+    if proto == 6 and len(l4) >= 20:
+        doff = (l4[12] >> 4) * 4
+        d.update(flags=l4[13], seq=int.from_bytes(l4[4:8], 'big'),
+                 ack=int.from_bytes(l4[8:12], 'big'), window=int.from_bytes(l4[14:16], 'big'),
+                 options=l4[20:doff].hex())
+        l4 = l4[doff:]
+    elif proto in (17, 136) and len(l4) >= 8:
+        l4 = l4[8:]
+    elif proto == 1 and len(l4) >= 4:
+        d['icmp_type'], d['icmp_code'] = l4[0], l4[1]
+        l4 = l4[4:]
+    d['payload'] = l4.hex()
+    return d
+
+
 def seen(frames):
     out = []
     for f in frames:
         e = Ether(f)
         if IP not in e:
             continue
-        ip = e[IP]
-        d = {'src': ip.src, 'dst': ip.dst, 'proto': ip.proto, 'ttl': ip.ttl}
-        if TCP in ip or UDP in ip:
-            l4 = ip[TCP] if TCP in ip else ip[UDP]
-            d['sport'], d['dport'] = l4.sport, l4.dport
-        out.append(d)
+        out.append(fields(raw(e[IP])))
     return out
 
 
 def expected(res):
     """What should arrive at A and B: the packet if it leaves through
-    eth0/eth1, and the packets generated for it (REJECT, ICMP errors)."""
+    eth0/eth1, and the packets generated for it (REJECT, ICMP errors),
+    field by field from the bytes uiptables says leave."""
     want = {'A': [], 'B': []}
     def add(f):
         if f.get('out') not in ('eth0', 'eth1'):
             return
-        d = {k: f[k] for k in ('src', 'dst', 'proto', 'ttl')}
-        if 'sport' in f:
-            d['sport'], d['dport'] = f['sport'], f['dport']
+        d = fields(bytes.fromhex(f['hex']))
         want['A' if f['out'] == 'eth0' else 'B'].append(d)
     if res['verdict'] == 'ACCEPT' and res['fate'] in ('forward', 'output'):
         add(res['final'])
     for rep in res.get('replies', []):
         if rep.get('verdict') == 'ACCEPT' and not rep.get('local') and 'packet' in rep:
             add(rep['packet'])
+            if 'cookie' in rep.get('text', ''):
+                want['cookie'] = True
     return want
+
+
+def mask_cookie(d):
+    """A SYNPROXY SYN/ACK without what the kernel's secret and clock make:
+    the sequence number (the cookie) and the timestamp's value."""
+    if d.get('proto') != 6 or d.get('flags', 0) & 0x12 != 0x12:
+        return d
+    d = {k: v for k, v in d.items() if k != 'seq'}
+    o, i = bytes.fromhex(d['options']), 0
+    out = ''
+    while i < len(o):
+        if o[i] < 2:
+            out += o[i:i + 1].hex()
+            i += 1
+            continue
+        n = max(o[i + 1], 2) if i + 1 < len(o) else 1
+        opt = o[i:i + n].hex()
+        if o[i] == 8 and n == 10:
+            opt = opt[:4] + 'x' * 8 + opt[12:]
+        out += opt
+        i += n
+    d['options'] = out
+    return d
 
 
 class Uipt:
@@ -291,7 +548,11 @@ def random_port(res):
 
 
 def strip_ports(pkts):
-    return [{k: v for k, v in p.items() if k not in ('sport', 'dport')} for p in pkts]
+    """Without what a random port changes: the ports, and the payload of
+    ICMP errors, which quotes them."""
+    return [{k: v for k, v in p.items()
+             if k not in ('sport', 'dport') and not (k == 'payload' and p['proto'] == 1)}
+            for p in pkts]
 
 
 class Tracer:
@@ -326,6 +587,7 @@ def settle(agents, want, wait=1.0):
     """What arrives at A and B: at least what is expected, waiting up to
     `wait` seconds for it, and 20 ms for anything more."""
     got = {'A': [], 'B': []}
+    want = {k: want[k] for k in got}
     end = time.monotonic() + wait
     time.sleep(0.02)
     while True:
@@ -337,12 +599,15 @@ def settle(agents, want, wait=1.0):
 
 
 def compare_packet(n, line, tracer, topo, agents, state, mism):
-    words = line.split()
+    words = shlex.split(line)
     res = tracer.trace(line)
     local = '--local' in words
     ifname = 'eth0' if local else words[words.index('-i') + 1]
     o = res['orig']
-    frame = icmp_frame(words, o, ifname) if o['proto'] == 1 else frame_of(o, ifname)
+    frame = icmp_frame(words, o, ifname) if o['proto'] == 1 else frame_of(words, o, ifname)
+    built = raw(frame[IP])[:len(o['hex']) // 2]
+    if built.hex() != o['hex']:
+        mism.append('%d: %s\n    harness built %s\n    uiptables   %s' % (n, line, built.hex(), o['hex']))
     before = state['counters']
     if local:
         # From FW's own stack: the IP packet only, through OUTPUT.
@@ -374,6 +639,11 @@ def compare_packet(n, line, tracer, topo, agents, state, mism):
         g, w = got[side], want[side]
         if flow in state.get('random', ()):
             g, w = strip_ports(g), strip_ports(w)
+        if want.get('cookie'):
+            g, w = [mask_cookie(x) for x in g], [mask_cookie(x) for x in w]
+        # A copy TEE sends in PREROUTING arrives before the packet itself;
+        # uiptables lists packets made on the way after it: order aside.
+        g, w = sorted(g, key=repr), sorted(w, key=repr)
         if g != w:
             mism.append('%d: %s\n    at %s kernel: %s\n    uiptables:   %s'
                         % (n, line, side, got[side], want[side]))
@@ -541,6 +811,9 @@ def main():
                     'table comparison (packets=,bytes=: accounting)')
     ap.add_argument('--wall-clock', action='store_true',
                     help='packet clock = real time (time match)')
+    ap.add_argument('--load-blobs', action='store_true',
+                    help='load the kernel with the tables as uiptables stored them '
+                         '(IPT_SO_SET_REPLACE), counters read back the same way')
     a = ap.parse_args()
     # A state of its own: no counters or connections of an earlier run.
     u = Uipt(a.trace, tempfile.mkdtemp(prefix='kcompare.', dir=a.state))
@@ -567,7 +840,17 @@ def main():
     try:
         topo.up()
         setup_fw(topo, u, a)
-        topo.ex('FW', 'iptables-legacy-restore', input=rules)
+        if a.load_blobs:
+            # The bytes uiptables stored, for rules iptables here cannot
+            # parse or print (an extension its userspace lacks).
+            topo.blob_tables = re.findall(r'^\*(\S+)', rules, re.M)
+            r = topo.ex('FW', '/usr/bin/python3 %s load %s %s'
+                        % (os.path.join(HERE, 'blobload.py'), u.env['UIPTABLES_STATE'],
+                           ' '.join(topo.blob_tables)), check=False)
+            if r.strip() != 'ok':
+                raise RuntimeError('loading the blobs: ' + r)
+        else:
+            topo.ex('FW', 'iptables-legacy-restore', input=rules)
         agents = {'A': Agent(topo, 'A', 'a0'), 'B': Agent(topo, 'B', 'b0')}
         fw = Agent(topo, 'FW', '-')
         time.sleep(0.2)

@@ -31,6 +31,10 @@ static struct {
 	int log_calls;
 	char line[1024];
 	int assume_calls;
+	int emit_calls;
+	uint8_t emitted[600];
+	unsigned int emitted_len;
+	struct uipt_emit how;
 	char what[256];
 } seen;
 
@@ -65,8 +69,19 @@ static void fake_assume(struct xt_pkt *pkt, const char *what)
 	snprintf(seen.what, sizeof(seen.what), "%s", what);
 }
 
+static void fake_emit(struct xt_pkt *pkt, const uint8_t *bytes, unsigned int len,
+		      const struct uipt_emit *how)
+{
+	(void)pkt;
+	seen.emit_calls++;
+	seen.emitted_len = len < sizeof(seen.emitted) ? len : sizeof(seen.emitted);
+	memcpy(seen.emitted, bytes, seen.emitted_len);
+	seen.how = *how;
+}
+
 static const struct uipt_eval_ops ops = {
 	.nat = fake_nat, .reject = fake_reject, .log = fake_log, .assume = fake_assume,
+	.emit = fake_emit,
 };
 
 /* ---- packets ---- */
@@ -430,8 +445,13 @@ static void test_simple(void)
 	   pkt.priority == 0x00010010, "CLASSIFY sets the priority");
 	ok(run("TRACE", 0, &pkt, NULL, NF_INET_PRE_ROUTING) == XT_CONTINUE, "TRACE continues");
 	tee.gw.ip = ip4("192.0.2.9");
-	ok(run("TEE", 1, &pkt, &tee, NF_INET_LOCAL_IN) == XT_CONTINUE && seen.log_calls == 1,
-	   "TEE continues and notes the copy");
+	ok(run("TEE", 1, &pkt, &tee, NF_INET_LOCAL_IN) == XT_CONTINUE && seen.emit_calls == 1,
+	   "TEE continues and sends a copy");
+	ok(seen.how.untracked && seen.how.copy && seen.how.has_via &&
+	   seen.how.via.s_addr == tee.gw.ip && seen.emitted_len == pkt.len,
+	   "the copy is untracked and routed to the gateway");
+	ok(seen.emitted[8] == pkt.data[8] - 1 && (seen.emitted[6] & 0x40),
+	   "a copy made in INPUT has its TTL lowered and DF set");
 	ok(accepted("TEE", 1, &tee, 0, 0), "TEE with a gateway is accepted");
 	tee.gw.ip = 0;
 	ok(!accepted("TEE", 1, &tee, 0, 0), "TEE to 0.0.0.0 is refused");
@@ -518,8 +538,9 @@ static void test_tproxy_synproxy(void)
 	ok(!accepted("TPROXY", 1, &tp, IPPROTO_TCP, XT_INV_PROTO), "TPROXY with ! -p tcp is refused");
 
 	tcp(&pkt, "198.51.100.7", 40000, "192.0.2.1", 80, 0x02);
-	ok(run("SYNPROXY", 0, &pkt, &sp, NF_INET_LOCAL_IN) == NF_DROP && seen.log_calls == 1,
-	   "SYNPROXY answers a SYN itself");
+	ok(run("SYNPROXY", 0, &pkt, &sp, NF_INET_LOCAL_IN) == NF_DROP && seen.emit_calls == 1 &&
+	   seen.emitted[33] == 0x12 && !memcmp(seen.emitted + 12, pkt.data + 16, 4),
+	   "SYNPROXY answers a SYN itself with a SYN/ACK from the server's address");
 	tcp(&pkt, "198.51.100.7", 40000, "192.0.2.1", 80, 0x10);
 	ok(run("SYNPROXY", 0, &pkt, &sp, NF_INET_LOCAL_IN) == NF_DROP && seen.assume_calls == 1,
 	   "SYNPROXY consumes the handshake's ACK");
