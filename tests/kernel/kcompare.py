@@ -513,15 +513,35 @@ class Uipt:
         return r
 
 
-def fresh(lines, margin=5):
-    """conntrack lines whose timeout is more than margin seconds away."""
-    out = []
-    for l in lines:
-        w = l.split()
-        if len(w) >= 3 and w[1].isdigit() and w[2].isdigit() and int(w[2]) <= margin:
-            continue
-        out.append(l)
-    return out
+def ct_timeout(l):
+    w = l.split()
+    return int(w[2]) if len(w) >= 3 and w[1].isdigit() and w[2].isdigit() else None
+
+
+def ct_key(l):
+    """The original tuple of a conntrack line: its protocol and the first
+    src=, dst=, sport=, dport= (ICMP: type, code, id)."""
+    w, key = l.split(), []
+    for x in w[1:]:
+        name = x.partition('=')[0]
+        if name in ('src', 'dst', 'sport', 'dport', 'type', 'code', 'id'):
+            if any(k.startswith(name + '=') for k in key):
+                break
+            key.append(x)
+    return (w[0] if w else '',) + tuple(key)
+
+
+def fresh(kl, ul, margin=5):
+    """Both tables without the connections about to expire on either side:
+    the two clocks are read a moment apart, so such an entry may be gone,
+    or just under the margin, on one side only.  An entry only one side
+    still holds counts as about to expire if its timeout is short."""
+    kt = {ct_key(l): ct_timeout(l) for l in kl if ct_timeout(l) is not None}
+    ut = {ct_key(l): ct_timeout(l) for l in ul if ct_timeout(l) is not None}
+    near = {k for t in (kt, ut) for k, v in t.items() if v <= margin}
+    near |= {k for k in set(kt) ^ set(ut) if (kt.get(k) or ut.get(k)) <= 2 * margin}
+    keep = lambda ls: [l for l in ls if ct_key(l) not in near]
+    return keep(kl), keep(ul)
 
 
 def norm_ct(lines, ports=True):
@@ -874,9 +894,7 @@ def main():
             ul = u.run(['uiptables-trace', '--conntrack', '--time', '%.6f' % end]).stdout.splitlines()
             k, us = norm_ct(kl), norm_ct(ul)
             remapped = bool(state.get('random'))
-            # An entry about to expire may be gone on one side only: the two
-            # clocks are read a moment apart on a loaded machine.
-            kl, ul = fresh(kl), fresh(ul)
+            kl, ul = fresh(kl, ul)
             k, us = norm_ct(kl), norm_ct(ul)
             if remapped:
                 k, us = norm_ct(kl, False), norm_ct(ul, False)
