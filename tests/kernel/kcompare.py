@@ -15,6 +15,9 @@ policies' counters rose (iptables-legacy-save -c before/after), and what
 arrived at A or B (addresses, ports, TTL) against the packet uiptables says
 leaves; at the end the conntrack tables, timeouts aside.
 
+A packets line `sleep SECONDS` pauses both clocks' packets (the trace is
+stamped with real time), for rate matches like limit.
+
 FW-local packets are absorbed after INPUT by an nft chain made before the
 ruleset (so conntrack's confirm still runs first): FW's own stack never
 answers and moves no OUTPUT counters.
@@ -155,13 +158,41 @@ BROADCAST = ('198.51.100.255', '203.0.113.255', '255.255.255.255')
 
 def l2_dst(o, ifname):
     """As a sender on the wire addresses it: a broadcast IP in a broadcast
-    frame (pkttype looks at the frame, not the address)."""
-    return 'ff:ff:ff:ff:ff:ff' if o['dst'] in BROADCAST else MAC[ifname]
+    frame, a multicast one in its group's frame (pkttype looks at the
+    frame, not the address)."""
+    if o['dst'] in BROADCAST:
+        return 'ff:ff:ff:ff:ff:ff'
+    b = [int(x) for x in o['dst'].split('.')]
+    if 224 <= b[0] <= 239:
+        return '01:00:5e:%02x:%02x:%02x' % (b[1] & 0x7f, b[2], b[3])
+    return MAC[ifname]
 
 
-def frame_of(o, ifname):
+FLAG_OPTS = ('--local', '--syn', '--fragment', '-f', '--df')
+
+
+def opts_of(words):
+    """A packet line's options: value words by option, flags as True."""
+    out, i = {}, 0
+    while i < len(words):
+        w = words[i]
+        if w in FLAG_OPTS:
+            out[w], i = True, i + 1
+        elif w == '--tcp-flags':
+            out[w], i = words[i + 1:i + 3], i + 3
+        else:
+            out[w], i = (words[i + 1] if i + 1 < len(words) else ''), i + 2
+    return out
+
+
+def src_mac(words, ifname):
+    """The sender's MAC: the line's --mac-source, else the wire's far end."""
+    return opts_of(words).get('--mac-source') or MAC['a0' if ifname == 'eth0' else 'b0']
+
+
+def frame_of(o, ifname, words=()):
     """The packet uiptables-trace traced, as an Ethernet frame into FW."""
-    src_mac = MAC['a0' if ifname == 'eth0' else 'b0']
+    mac = src_mac(words, ifname)
     ip = IP(src=o['src'], dst=o['dst'], ttl=o['ttl'], tos=o['tos'], id=0, flags=0)
     if o['proto'] == 6:
         l4 = TCP(sport=o['sport'], dport=o['dport'], seq=o['seq'], ack=o['ack'],
@@ -174,16 +205,16 @@ def frame_of(o, ifname):
     pad = o['len'] - len(pkt)
     if pad > 0:
         pkt = pkt / Raw(b'\0' * pad)
-    return Ether(src=src_mac, dst=l2_dst(o, ifname)) / pkt
+    return Ether(src=mac, dst=l2_dst(o, ifname)) / pkt
 
 
 def icmp_frame(words, o, ifname):
     """ICMP packets are rebuilt from uiptables' own bytes: run with --json
     the orig has no ICMP body, so they are built from the option line."""
-    opts = dict(zip(words[::2], words[1::2]))
+    opts = opts_of(words)
     t = opts.get('--icmp-type', '8')
     typ, _, code = t.partition('/')
-    src_mac = MAC['a0' if ifname == 'eth0' else 'b0']
+    mac = src_mac(words, ifname)
     icmp = ICMP(type=int(typ), code=int(code or 0), id=int(opts.get('--icmp-id', 1)),
                 seq=int(opts.get('--icmp-seq', 1)))
     if int(typ) in (3, 4, 5, 11, 12):
@@ -200,9 +231,12 @@ def icmp_frame(words, o, ifname):
         sp, dp = int(opts.get('--inner-sport', 40000)), int(opts.get('--inner-dport', 53))
         l4 = struct.pack('!HHHH', sp, dp, 20, 0)
         icmp = ICMP(type=int(typ), code=int(code or 0), unused=0)
-        return Ether(src=src_mac, dst=l2_dst(o, ifname)) / ip / icmp / Raw(body + l4)
-    ip = IP(src=o['src'], dst=o['dst'], ttl=o['ttl'], id=0, flags=0)
-    return Ether(src=src_mac, dst=l2_dst(o, ifname)) / ip / icmp
+        return Ether(src=mac, dst=l2_dst(o, ifname)) / ip / icmp / Raw(body + l4)
+    ip = IP(src=o['src'], dst=o['dst'], ttl=o['ttl'], tos=o['tos'], id=0, flags=0)
+    pkt = ip / icmp
+    if o['len'] > len(pkt):
+        pkt = pkt / Raw(b'\0' * (o['len'] - len(pkt)))
+    return Ether(src=mac, dst=l2_dst(o, ifname)) / pkt
 
 
 def seen(frames):
@@ -216,6 +250,10 @@ def seen(frames):
         if TCP in ip or UDP in ip:
             l4 = ip[TCP] if TCP in ip else ip[UDP]
             d['sport'], d['dport'] = l4.sport, l4.dport
+        if TCP in ip:
+            d['flags'] = int(ip[TCP].flags)
+        if ICMP in ip:
+            d['icmp_type'], d['icmp_code'] = ip[ICMP].type, ip[ICMP].code
         out.append(d)
     return out
 
@@ -230,6 +268,9 @@ def expected(res):
         d = {k: f[k] for k in ('src', 'dst', 'proto', 'ttl')}
         if 'sport' in f:
             d['sport'], d['dport'] = f['sport'], f['dport']
+        for k in ('flags', 'icmp_type', 'icmp_code'):
+            if k in f:
+                d[k] = f[k]
         want['A' if f['out'] == 'eth0' else 'B'].append(d)
     if res['verdict'] == 'ACCEPT' and res['fate'] in ('forward', 'output'):
         add(res['final'])
@@ -334,7 +375,7 @@ def compare_packet(n, line, tracer, topo, agents, state, mism):
     local = '--local' in words
     ifname = 'eth0' if local else words[words.index('-i') + 1]
     o = res['orig']
-    frame = icmp_frame(words, o, ifname) if o['proto'] == 1 else frame_of(o, ifname)
+    frame = icmp_frame(words, o, ifname) if o['proto'] == 1 else frame_of(o, ifname, words)
     before = state['counters']
     if local:
         # From FW's own stack: the IP packet only, through OUTPUT.
@@ -542,6 +583,10 @@ def main():
         agents['FW'] = fw
         tracer = Tracer(u)
         for n, line in enumerate(packets, 1):
+            if line.startswith('sleep '):
+                # Spacing on both clocks (limit): the trace stamps real time.
+                time.sleep(float(line.split()[1]))
+                continue
             compare_packet(n, line, tracer, topo, agents, state, mism)
         tracer.close()
         if not a.no_conntrack_compare:
@@ -568,7 +613,8 @@ def main():
         print(m)
     if a.random and mism:
         print('ruleset:\n' + rules)
-    print('%d packets, %d mismatches' % (len(packets), len(mism)))
+    sent = sum(1 for l in packets if not l.startswith('sleep '))
+    print('%d packets, %d mismatches' % (sent, len(mism)))
     return 1 if mism else 0
 
 
