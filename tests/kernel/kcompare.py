@@ -371,9 +371,12 @@ def settle(agents, want, wait=1.0):
 
 def compare_packet(n, line, tracer, topo, agents, state, mism):
     words = line.split()
-    res = tracer.trace(line)
     local = '--local' in words
     ifname = 'eth0' if local else words[words.index('-i') + 1]
+    if not local and '--mac-source' not in words:
+        # The frame's sender is known here, not to the evaluator.
+        line += ' --mac-source ' + src_mac(words, ifname)
+    res = tracer.trace(line)
     o = res['orig']
     frame = icmp_frame(words, o, ifname) if o['proto'] == 1 else frame_of(o, ifname, words)
     before = state['counters']
@@ -396,8 +399,11 @@ def compare_packet(n, line, tracer, topo, agents, state, mism):
         time.sleep(0.05)
     k_hits, u_hits = rose(before, after), uipt_hits(res)
     if k_hits != u_hits:
-        mism.append('%d: %s\n    kernel rules: %s\n    uiptables:    %s'
-                    % (n, line, ' '.join(k_hits), ' '.join(u_hits)))
+        mism.append('%d: %s\n    kernel rules: %s\n    uiptables:    %s\n'
+                    '    only kernel: %s  only uiptables: %s'
+                    % (n, line, ' '.join(k_hits), ' '.join(u_hits),
+                       ' '.join(sorted(set(k_hits) - set(u_hits))),
+                       ' '.join(sorted(set(u_hits) - set(k_hits)))))
     flow = frozenset(((o['src'], o.get('sport')), (o['dst'], o.get('dport'))))
     if random_port(res):
         state.setdefault('random', set()).add(flow)
