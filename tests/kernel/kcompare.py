@@ -422,6 +422,23 @@ ADDRS_A = ['198.51.100.2', '198.51.100.7', '198.51.100.1']
 ADDRS_B = ['203.0.113.2', '203.0.113.9', '203.0.113.1', '192.0.2.33']
 
 
+def more_matches(chain, p):
+    """Matches of the issue's list that may go in any filter chain (user
+    chains are reached from OUTPUT too)."""
+    out = ['-m iprange --src-range 198.51.100.2-198.51.100.6',
+           '-m iprange ! --dst-range 203.0.113.1-203.0.113.5',
+           '-m length --length 0:60', '-m length ! --length 0:60',
+           '-m ttl --ttl-gt 62', '-m ttl --ttl-lt 64', '-m tos --tos 0x00',
+           '-m addrtype --dst-type LOCAL', '-m addrtype ! --src-type LOCAL',
+           '-m pkttype --pkt-type unicast', '-m pkttype ! --pkt-type unicast']
+    if p in ('tcp', 'udp'):
+        out += ['-m multiport --dports 22,53,80,1000:2000', '-m multiport ! --ports 53,8080']
+    if chain in ('INPUT', 'FORWARD'):
+        out += ['-m mac --mac-source 02:00:00:00:0a:00',
+                '-m addrtype --dst-type UNICAST --limit-iface-in']
+    return out
+
+
 def random_ruleset(rng, have):
     chains = ['u1', 'u2']
     def match(chain):
@@ -443,6 +460,8 @@ def random_ruleset(rng, have):
         if have.get('conntrack') and rng.random() < 0.3:
             m.append('-m conntrack --ctstate ' + rng.choice(
                 ['NEW', 'ESTABLISHED', 'RELATED,ESTABLISHED', 'INVALID', 'NEW,ESTABLISHED']))
+        if have.get('more') and rng.random() < 0.35:
+            m.append(rng.choice(more_matches(chain, p)))
         return ' '.join(m)
     def target(chain, depth):
         t = rng.random()
@@ -454,6 +473,9 @@ def random_ruleset(rng, have):
             return '-j RETURN'
         if t < 0.75 and depth == 0:
             return rng.choice(['-j', '-g']) + ' ' + rng.choice(chains)
+        if t > 0.9 and have.get('more'):
+            return rng.choice(['-j LOG --log-prefix r', '-j REJECT',
+                               '-j NFQUEUE --queue-num 1 --queue-bypass', '-j NFQUEUE --queue-num 2'])
         return ''
     lines = []
     if have.get('mark'):
@@ -534,9 +556,19 @@ def random_packets(rng, n):
             # sent by the firewall itself, and the answer
             d = rng.choice(['203.0.113.2', '198.51.100.2', '192.0.2.33'])
             i = 'eth1' if d != '198.51.100.2' else 'eth0'
-            out.append('--local -p udp -d %s --sport %d --dport 53' % (d, port))
             src = '198.51.100.1' if i == 'eth0' else '203.0.113.1'
-            out.append('-i %s -p udp -s %s -d %s --sport 53 --dport %d' % (i, d, src, port))
+            p = rng.choice(['udp', 'tcp', 'icmp'])
+            if p == 'udp':
+                out.append('--local -p udp -d %s --sport %d --dport 53' % (d, port))
+                out.append('-i %s -p udp -s %s -d %s --sport 53 --dport %d' % (i, d, src, port))
+            elif p == 'tcp':
+                out.append('--local -p tcp -d %s --sport %d --dport 80 --syn' % (d, port))
+                out.append('-i %s -p tcp -s %s -d %s --sport 80 --dport %d --flags SYN,ACK'
+                           % (i, d, src, port))
+                out.append('--local -p tcp -d %s --sport %d --dport 80 --flags ACK' % (d, port))
+            else:
+                out.append('--local -p icmp -d %s --icmp-type 8 --icmp-id %d' % (d, port))
+                out.append('-i %s -p icmp -s %s -d %s --icmp-type 0 --icmp-id %d' % (i, d, src, port))
         else:
             p = rng.choice(['tcp --flags ACK', 'tcp --flags RST', 'udp', 'tcp --flags FIN'])
             s, d, i = (a, b, 'eth0') if rng.random() < 0.5 else (b, a, 'eth1')
@@ -561,6 +593,11 @@ def main():
     for ext, rule in (('conntrack', '*filter\n-A INPUT -m conntrack --ctstate NEW\nCOMMIT\n'),
                       ('mark', '*mangle\n-A INPUT -j MARK --set-mark 1\n-A INPUT -m mark --mark 1\nCOMMIT\n'),
                       ('notrack', '*raw\n-A PREROUTING -j NOTRACK\nCOMMIT\n'),
+                      ('more', '*filter\n-A INPUT -m iprange --src-range 1.2.3.4-1.2.3.5 -m length --length 1'
+                               ' -m ttl --ttl-gt 1 -m tos --tos 0 -m addrtype --dst-type LOCAL -m pkttype'
+                               ' --pkt-type unicast -m mac --mac-source 02:00:00:00:00:01 -p tcp'
+                               ' -m multiport --ports 1 -j NFQUEUE --queue-bypass\n-A INPUT -j LOG\n'
+                               '-A INPUT -j REJECT\nCOMMIT\n'),
                       ('nat', '*nat\n-A POSTROUTING -j MASQUERADE\n-A PREROUTING -p tcp -j DNAT --to-destination 1.2.3.4\nCOMMIT\n')):
         have[ext] = u.run(['uiptables-restore', '--test'], input=rule).returncode == 0
     if a.random:
