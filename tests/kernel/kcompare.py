@@ -232,11 +232,16 @@ def icmp_frame(words, o, ifname):
         l4 = struct.pack('!HHHH', sp, dp, 20, 0)
         icmp = ICMP(type=int(typ), code=int(code or 0), unused=0)
         return Ether(src=mac, dst=l2_dst(o, ifname)) / ip / icmp / Raw(body + l4)
-    ip = IP(src=o['src'], dst=o['dst'], ttl=o['ttl'], tos=o['tos'], id=0, flags=0)
-    pkt = ip / icmp
-    if o['len'] > len(pkt):
-        pkt = pkt / Raw(b'\0' * (o['len'] - len(pkt)))
-    return Ether(src=mac, dst=l2_dst(o, ifname)) / pkt
+    # Type, code, id and sequence, then zeros to the traced length (scapy
+    # would add timestamp fields of its own to some types).
+    import struct
+    from scapy.utils import checksum
+    body = struct.pack('!BBHHH', int(typ), int(code or 0), 0, int(opts.get('--icmp-id', 1)),
+                       int(opts.get('--icmp-seq', 1)))
+    body += b'\0' * max(0, o['len'] - 20 - len(body))
+    body = body[:2] + struct.pack('!H', checksum(body)) + body[4:]
+    ip = IP(src=o['src'], dst=o['dst'], ttl=o['ttl'], tos=o['tos'], id=0, flags=0, proto=1)
+    return Ether(src=mac, dst=l2_dst(o, ifname)) / ip / Raw(body)
 
 
 def seen(frames):
@@ -246,12 +251,14 @@ def seen(frames):
         if IP not in e:
             continue
         ip = e[IP]
-        d = {'src': ip.src, 'dst': ip.dst, 'proto': ip.proto, 'ttl': ip.ttl}
+        d = {'src': ip.src, 'dst': ip.dst, 'proto': ip.proto, 'ttl': ip.ttl,
+             'len': ip.len, 'tos': ip.tos}
         if TCP in ip or UDP in ip:
             l4 = ip[TCP] if TCP in ip else ip[UDP]
             d['sport'], d['dport'] = l4.sport, l4.dport
         if TCP in ip:
             d['flags'] = int(ip[TCP].flags)
+            d['seq'], d['ack'] = ip[TCP].seq, ip[TCP].ack
         if ICMP in ip:
             d['icmp_type'], d['icmp_code'] = ip[ICMP].type, ip[ICMP].code
         out.append(d)
@@ -268,7 +275,7 @@ def expected(res):
         d = {k: f[k] for k in ('src', 'dst', 'proto', 'ttl')}
         if 'sport' in f:
             d['sport'], d['dport'] = f['sport'], f['dport']
-        for k in ('flags', 'icmp_type', 'icmp_code'):
+        for k in ('len', 'tos', 'flags', 'seq', 'ack', 'icmp_type', 'icmp_code'):
             if k in f:
                 d[k] = f[k]
         want['A' if f['out'] == 'eth0' else 'B'].append(d)
