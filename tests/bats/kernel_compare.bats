@@ -90,6 +90,10 @@ kcase() {
 	kcase local
 }
 
+@test "kernel: FW's stack answering, hairpin NAT, errors about DNATed packets" {
+	kcase server
+}
+
 @test "kernel: random rulesets and flows (seeded, 600 packets)" {
 	kcompare --random "${UIPT_KCOMPARE_SEED:-11}:600"
 }
