@@ -86,3 +86,27 @@ R
 	assert_output --partial 'filter:OUTPUT:rule:1'
 	refute_output --partial 'filter:OUTPUT:rule:2'
 }
+
+@test "SNAT: a connection from a source already mapped takes that mapping (find_appropriate_src)" {
+	uiptables-restore <<'R'
+*nat
+-A POSTROUTING -o eth1 -p udp -j SNAT --to-source 203.0.113.10-203.0.113.20
+-A POSTROUTING -o eth1 -p tcp -j SNAT --to-source 203.0.113.10-203.0.113.20:7000-7010
+COMMIT
+R
+	# Alone, this pair hashes to .19; after the first flow it shares .10,
+	# as Linux 6.18 did (tests/kernel/cases/nat2).
+	run uiptables-trace --dry-run -i eth0 -p udp -s 198.51.100.2 -d 192.0.2.9 --sport 5000
+	assert_output --partial 'SRC=203.0.113.19 DST=192.0.2.9'
+	uiptables-trace -i eth0 -p udp -s 198.51.100.2 -d 203.0.113.2 --sport 5000 >/dev/null
+	run uiptables-trace -i eth0 -p udp -s 198.51.100.2 -d 192.0.2.9 --sport 5000
+	assert_output --partial 'SRC=203.0.113.10 DST=192.0.2.9'
+	# Another source port is a source of its own.
+	run uiptables-trace -i eth0 -p udp -s 198.51.100.2 -d 192.0.2.9 --sport 5001
+	refute_output --partial 'SRC=203.0.113.10 DST=192.0.2.9'
+	# With a port range the port is shared too.
+	uiptables-trace -i eth0 -p tcp -s 198.51.100.2 -d 203.0.113.2 --sport 5000 >/dev/null
+	run uiptables-trace -i eth0 -p tcp -s 198.51.100.2 -d 192.0.2.9 --sport 5000
+	assert_output --partial 'mapped to 7000 as an earlier connection from the same source was'
+	assert_output --partial 'SRC=203.0.113.10 DST=192.0.2.9 LEN=40 TOS=0x00 TTL=63 ID=0 PROTO=TCP SPT=7000 '
+}
