@@ -528,9 +528,13 @@ static bool tuple_ok(const struct xt_conntrack_mtinfo3 *info, const struct uipt_
 	return true;
 }
 
-/* Seconds left, as nf_ct_expires() / HZ. */
+/* Seconds left, as nf_ct_expires() / HZ.  Until confirmed, the kernel's
+ * timeout is still relative (the clock is added at confirmation), so the
+ * difference comes out negative and is clamped: 0. */
 static uint64_t seconds_left(const struct uipt_conn *ct, uint64_t now)
 {
+	if (!(ct->status & IPS_CONFIRMED))
+		return 0;
 	return ct->timeout_ns > now ? (ct->timeout_ns - now) / 1000000000ull : 0;
 }
 

@@ -81,12 +81,15 @@ static size_t hash_tuple(const struct uipt_tuple *t, size_t n)
 {
 	uint64_t h = 0x9e3779b97f4a7c15ull;
 
-	h ^= t->src.ip;
+	/* Every field before a multiply and a fold, so each reaches the low
+	 * bits: tuples differing only in a port (a server's replies to many
+	 * client ports, NATed ports) must not share a chain. */
+	h ^= t->src.ip | (uint64_t)t->dst.ip << 32;
 	h *= 0xff51afd7ed558ccdull;
-	h ^= t->dst.ip ^ ((uint64_t)t->sport << 32) ^ ((uint64_t)t->dport << 48);
+	h ^= h >> 33;
+	h ^= t->sport | (uint64_t)t->dport << 16 | (uint64_t)t->l4proto << 32;
 	h *= 0xc4ceb9fe1a85ec53ull;
-	h ^= t->l4proto;
-	h ^= h >> 31;
+	h ^= h >> 33;
 	return (size_t)(h & (n - 1));
 }
 

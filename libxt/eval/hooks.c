@@ -498,19 +498,41 @@ void uipt_hooks_output_via(struct uipt_eval *ev, struct xt_pkt *pkt,
 		deliver_local(ev, pkt);
 }
 
+/*
+ * The destination MAC of a frame given only its source: as the sender
+ * addresses it (ip_eth_mc_map, a broadcast frame for a broadcast address),
+ * else the receiving interface's own.
+ */
+static void frame_dst(const struct uipt_eval *ev, const struct xt_pkt *pkt,
+		      const struct uipt_pktspec *m, uint8_t mac[6])
+{
+	const struct uipt_host_iface *i = uipt_host_iface(ev->host, m->in);
+	uint32_t a = ntohl(dst_of(pkt).s_addr);
+
+	switch (uipt_host_addr_type(ev->host, dst_of(pkt), NULL)) {
+	case RTN_BROADCAST:
+		memset(mac, 0xff, 6);
+		return;
+	case RTN_MULTICAST:
+		mac[0] = 0x01, mac[1] = 0x00, mac[2] = 0x5e;
+		mac[3] = (a >> 16) & 0x7f, mac[4] = (a >> 8) & 0xff, mac[5] = a & 0xff;
+		return;
+	}
+	if (i)
+		memcpy(mac, i->mac, 6);
+}
+
 static void fill_pkt(struct uipt_eval *ev, struct xt_pkt *pkt,
 		     const struct uipt_pktspec *m)
 {
 	pkt->mark = m->mark;
 	pkt->has_mac = m->has_mac;
 	if (m->has_mac) {
-		const struct uipt_host_iface *i = uipt_host_iface(ev->host, m->in);
-
 		/* Ethernet header: destination, source, type. */
 		if (m->has_mac_dst)
 			memcpy(pkt->mac, m->mac_dst, 6);
-		else if (i)
-			memcpy(pkt->mac, i->mac, 6);
+		else
+			frame_dst(ev, pkt, m, pkt->mac);
 		memcpy(pkt->mac + 6, m->mac_src, 6);
 		pkt->mac[12] = 0x08;
 		pkt->mac[13] = 0x00;

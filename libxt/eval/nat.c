@@ -70,8 +70,44 @@ static bool in_range(struct uipt_tuple *t, const struct nf_nat_range2 *r, enum m
 	return true;
 }
 
+static uint32_t rol(uint32_t v, unsigned int n)
+{
+	return v << n | v >> (32 - n);
+}
+
+/*
+ * Bob Jenkins' lookup3 hashword over the four words of an address union
+ * (an IPv4 address and three zero words), as find_best_ips_proto hashes
+ * the source: the words are the address's bytes in memory, read as
+ * host-order integers.
+ */
+static uint32_t addr_hash(uint32_t first_word, uint32_t seed)
+{
+	uint32_t a, b, c;
+
+	a = b = c = 0xdeadbeefu + (4u << 2) + seed;
+	a += first_word;
+	a -= c; a ^= rol(c, 4);  c += b;
+	b -= a; b ^= rol(a, 6);  a += c;
+	c -= b; c ^= rol(b, 8);  b += a;
+	a -= c; a ^= rol(c, 16); c += b;
+	b -= a; b ^= rol(a, 19); a += c;
+	c -= b; c ^= rol(b, 4);  b += a;
+	/* the fourth word is zero: straight to the final mix */
+	c ^= b; c -= rol(b, 14);
+	a ^= c; a -= rol(c, 11);
+	b ^= a; b -= rol(a, 25);
+	c ^= b; c -= rol(b, 16);
+	a ^= c; a -= rol(c, 4);
+	b ^= a; b -= rol(a, 14);
+	c ^= b; c -= rol(b, 24);
+	return c;
+}
+
 /* The address: the only one, NETMAP's offset, or a stable choice in the
- * range for this pair of hosts, as the kernel hashes them. */
+ * range for this pair of hosts, as the kernel hashes them (the source,
+ * seeded with the destination unless --persistent; zone 0), scaled to the
+ * range by multiplication. */
 static void best_ip(struct uipt_tuple *t, const struct nf_nat_range2 *r, enum manip m)
 {
 	uint32_t *var = m == MANIP_SRC ? &t->src.ip : &t->dst.ip;
@@ -89,10 +125,8 @@ static void best_ip(struct uipt_tuple *t, const struct nf_nat_range2 *r, enum ma
 		*var = htonl(min);
 		return;
 	}
-	h = ntohl(t->src.ip) * 2654435761u ^ ntohl(t->dst.ip);
-	if (r->flags & NF_NAT_RANGE_PERSISTENT)
-		h = ntohl(t->src.ip) * 2654435761u;
-	*var = htonl(min + h % (max - min + 1));
+	h = addr_hash(t->src.ip, r->flags & NF_NAT_RANGE_PERSISTENT ? 0 : t->dst.ip);
+	*var = htonl(min + (uint32_t)(((uint64_t)h * (max - min + 1)) >> 32));
 }
 
 /* nf_nat_l4proto_unique_tuple: a free port in the range, or in the
@@ -135,27 +169,87 @@ static void unique_port(struct uipt_eval *ev, struct uipt_tuple *t,
 	}
 }
 
-static void unique_tuple(struct uipt_eval *ev, struct uipt_tuple *out,
+/*
+ * find_appropriate_src: the source mapping of a live connection from the
+ * same source address and port (newest first, as the kernel's by-source
+ * chain), if it lies in the range.  A linear walk of the table: the
+ * kernel keeps a by-source hash for this.
+ */
+static bool same_source_map(struct uipt_eval *ev, const struct uipt_tuple *orig,
+			    const struct nf_nat_range2 *r, const struct uipt_ev_conn *self,
+			    struct uipt_tuple *out)
+{
+	for (const struct uipt_ev_conn *c = ev->ct->list; c; c = c->lnext) {
+		const struct uipt_tuple *o = &c->c.tuple[UIPT_DIR_ORIGINAL];
+
+		if (c == self || c->c.timeout_ns <= ev->clock_ns ||
+		    !(c->c.status & IPS_SRC_NAT_DONE) || o->l4proto != orig->l4proto ||
+		    o->src.ip != orig->src.ip || o->sport != orig->sport)
+			continue;
+		uipt_tuple_invert(out, &c->c.tuple[UIPT_DIR_REPLY]);
+		out->dst = orig->dst;
+		out->dport = orig->dport;
+		if (in_range(out, r, MANIP_SRC))
+			return true;
+	}
+	*out = *orig;
+	return false;
+}
+
+/* Returns true when an earlier connection's source mapping was taken. */
+static bool unique_tuple(struct uipt_eval *ev, struct uipt_tuple *out,
 			 const struct uipt_tuple *orig, const struct nf_nat_range2 *r,
 			 enum manip m, const struct uipt_ev_conn *self)
 {
 	bool random_all = r->flags & NF_NAT_RANGE_PROTO_RANDOM_ALL;
 
 	*out = *orig;
-	/* Keep the source as it is when it fits and is free. */
-	if (m == MANIP_SRC && !random_all && in_range(out, r, m) && !used(ev, out, self))
-		return;
+	/* Keep the source as it is when it fits and is free; else the mapping
+	 * an earlier connection from there got, when free. */
+	if (m == MANIP_SRC && !random_all) {
+		if (in_range(out, r, m)) {
+			if (!used(ev, out, self))
+				return false;
+		} else if (same_source_map(ev, orig, r, self, out)) {
+			if (!used(ev, out, self))
+				return true;
+			*out = *orig;
+		}
+	}
 	best_ip(out, r, m);
 	if (!random_all) {
 		if (r->flags & NF_NAT_RANGE_PROTO_SPECIFIED) {
 			if (!(r->flags & NF_NAT_RANGE_PROTO_OFFSET) && in_range(out, r, m) &&
 			    (r->min_proto.all == r->max_proto.all || !used(ev, out, self)))
-				return;
+				return false;
 		} else if (!used(ev, out, self)) {
-			return;
+			return false;
 		}
 	}
 	unique_port(ev, out, r, m, self);
+	return false;
+}
+
+/* Says where a moved port came from, and whether the kernel's choice
+ * would have been random (the kernel comparison leaves such ports out). */
+static void port_note(struct uipt_eval *ev, const struct nf_nat_range2 *r, enum manip m,
+		      struct uipt_tuple *curr, struct uipt_tuple *fresh, bool reused)
+{
+	const char *why = in_range(curr, r, m) ? "taken" : "out of range";
+	unsigned int from = ntohs(*key_of(curr, m)), to = ntohs(*key_of(fresh, m));
+
+	if (reused)
+		uipt_result_note(ev->res, -1, "nat",
+				 "source port %u: mapped to %u as an earlier connection from the same "
+				 "source was (whose port the kernel picked at random)", from, to);
+	else if (m == MANIP_DST && !(r->flags & NF_NAT_RANGE_PROTO_RANDOM_ALL))
+		uipt_result_note(ev->res, -1, "nat",
+				 "destination port %u %s: moved to %u, the first free one in the range",
+				 from, why, to);
+	else
+		uipt_result_note(ev->res, -1, "nat",
+				 "%s port %u %s: moved to %u (the kernel picks one at random)",
+				 m == MANIP_SRC ? "source" : "destination", from, why, to);
 }
 
 /* nf_nat_setup_info: the binding, stored as the reply tuple. */
@@ -163,15 +257,15 @@ static void setup(struct uipt_eval *ev, struct uipt_ev_conn *c,
 		  const struct nf_nat_range2 *r, enum manip m)
 {
 	struct uipt_tuple curr, fresh;
+	bool reused;
 
 	uipt_tuple_invert(&curr, &c->c.tuple[UIPT_DIR_REPLY]);
-	unique_tuple(ev, &fresh, &curr, r, m, c);
+	reused = unique_tuple(ev, &fresh, &curr, r, m, c);
+	/* A destination port range is searched from its first port; sources
+	 * and --random start at a random offset. */
 	if (*key_of(&fresh, m) != *key_of(&curr, m) &&
 	    !((r->flags & NF_NAT_RANGE_PROTO_SPECIFIED) && r->min_proto.all == r->max_proto.all))
-		uipt_result_note(ev->res, -1, "nat",
-				 "%s port %u taken: moved to %u (the kernel picks one at random)",
-				 m == MANIP_SRC ? "source" : "destination",
-				 ntohs(*key_of(&curr, m)), ntohs(*key_of(&fresh, m)));
+		port_note(ev, r, m, &curr, &fresh, reused);
 	if (!uipt_tuple_equal(&fresh, &curr)) {
 		uipt_tuple_invert(&c->c.tuple[UIPT_DIR_REPLY], &fresh);
 		c->c.status |= m == MANIP_SRC ? IPS_SRC_NAT : IPS_DST_NAT;

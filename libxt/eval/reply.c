@@ -2,9 +2,9 @@
  * Packets the kernel makes while handling one: REJECT's ICMP error or TCP
  * reset, and the time-exceeded of ip_forward.  They are real packets: they
  * leave through OUTPUT and POSTROUTING and move those counters, so they
- * are traced too.  A reset is attached to the connection of the packet it
- * answers (nf_ct_attach, RELATED); an ICMP error meets conntrack as any
- * packet does and is RELATED if that connection was confirmed.
+ * are traced too.  Both a reset and an ICMP error are attached to the
+ * connection of the packet they answer, confirmed or not (nf_ct_attach:
+ * RELATED, in the other direction), so conntrack passes them by.
  */
 #include <arpa/inet.h>
 #include <netinet/tcp.h>
@@ -233,8 +233,9 @@ static void send_one(struct uipt_eval *ev, const struct xt_pkt *orig, struct uip
 		p.ctinfo = UIPT_CT_UNTRACKED;
 		ev->cur = NULL;
 		ev->cur_new = false;
-	} else if (!rep->made && rep->icmp_type < 0 && rep->tracked && cur) {
-		/* nf_ct_attach: the reset belongs to the connection it answers. */
+	} else if (!rep->made && rep->tracked && cur) {
+		/* nf_ct_attach: the answer belongs to the connection it answers,
+		 * even one that dies unconfirmed with the rejected packet. */
 		p.ct = &cur->c;
 		p.ctinfo = rep->ctinfo >= UIPT_CT_ESTABLISHED_REPLY ? UIPT_CT_RELATED :
 			   UIPT_CT_RELATED_REPLY;

@@ -150,8 +150,17 @@ static bool local_delivery(const struct uipt_host *h, struct in_addr dst,
 		return true;
 	}
 	if (is_multicast(dst)) {
+		/* ip_route_input_rcu: only groups the interface joined; with
+		 * no multicast routing the rest are dropped unanswered.  The
+		 * model knows no sockets' memberships: every interface is in
+		 * all-hosts only. */
+		if (ntohl(dst.s_addr) != INADDR_ALLHOSTS_GROUP) {
+			r->kind = UIPT_ROUTE_UNREACHABLE;
+			WHY(r, "multicast group not joined here (no multicast routing)");
+			return true;
+		}
 		r->kind = UIPT_ROUTE_LOCAL;
-		WHY(r, "multicast, delivered locally");
+		WHY(r, "multicast all-hosts, delivered locally");
 		return true;
 	}
 	if ((f = local_owner(h, dst, NULL))) {

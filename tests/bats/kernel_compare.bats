@@ -56,6 +56,44 @@ kcompare() {
 		--packets "$UIPT_SRCDIR/tests/kernel/cases/nat.packets"
 }
 
+# A case file pair tests/kernel/cases/NAME.save + NAME.packets.
+kcase() {
+	kcompare --rules "$UIPT_SRCDIR/tests/kernel/cases/$1.save" \
+		--packets "$UIPT_SRCDIR/tests/kernel/cases/$1.packets"
+}
+
+@test "kernel: matches tcp udp icmp multiport iprange length ttl tos mac pkttype addrtype limit" {
+	kcase matches
+}
+
+@test "kernel: conntrack match (state, status, tuples, ports, direction, expiry) and state" {
+	kcase ctmatch
+}
+
+@test "kernel: targets ACCEPT DROP RETURN QUEUE NFQUEUE LOG NOTRACK CT --notrack" {
+	kcase targets
+}
+
+@test "kernel: MARK and CONNMARK with masks, mark and connmark matches" {
+	kcase marks
+}
+
+@test "kernel: REJECT with every --reject-with, the replies that arrive" {
+	kcase reject
+}
+
+@test "kernel: DNAT and SNAT ranges, REDIRECT ports, --random, a taken port" {
+	kcase nat2
+}
+
+@test "kernel: TCP, UDP and ICMP sent by the firewall itself" {
+	kcase local
+}
+
+@test "kernel: FW's stack answering, hairpin NAT, errors about DNATed packets" {
+	kcase server
+}
+
 @test "kernel: random rulesets and flows (seeded, 600 packets)" {
 	kcompare --random "${UIPT_KCOMPARE_SEED:-11}:600"
 }

@@ -15,6 +15,9 @@ policies' counters rose (iptables-legacy-save -c before/after), and what
 arrived at A or B (addresses, ports, TTL) against the packet uiptables says
 leaves; at the end the conntrack tables, timeouts aside.
 
+A packets line `sleep SECONDS` pauses both clocks' packets (the trace is
+stamped with real time), for rate matches like limit.
+
 FW-local packets are absorbed after INPUT by an nft chain made before the
 ruleset (so conntrack's confirm still runs first): FW's own stack never
 answers and moves no OUTPUT counters.
@@ -181,8 +184,14 @@ BROADCAST = ('198.51.100.255', '203.0.113.255', '255.255.255.255')
 
 def l2_dst(o, ifname):
     """As a sender on the wire addresses it: a broadcast IP in a broadcast
-    frame (pkttype looks at the frame, not the address)."""
-    return 'ff:ff:ff:ff:ff:ff' if o['dst'] in BROADCAST else MAC[ifname]
+    frame, a multicast one in its group's frame (pkttype looks at the
+    frame, not the address)."""
+    if o['dst'] in BROADCAST:
+        return 'ff:ff:ff:ff:ff:ff'
+    b = [int(x) for x in o['dst'].split('.')]
+    if 224 <= b[0] <= 239:
+        return '01:00:5e:%02x:%02x:%02x' % (b[1] & 0x7f, b[2], b[3])
+    return MAC[ifname]
 
 
 def opt_values(words, name):
@@ -307,10 +316,33 @@ def payload_of(words):
     return opt_values(words, '--payload')[-1].encode() if '--payload' in words else b''
 
 
+FLAG_OPTS = ('--local', '--syn', '--fragment', '-f', '--df')
+
+
+def opts_of(words):
+    """A packet line's options: value words by option, flags as True."""
+    out, i = {}, 0
+    while i < len(words):
+        w = words[i]
+        if w in FLAG_OPTS:
+            out[w], i = True, i + 1
+        elif w == '--tcp-flags':
+            out[w], i = words[i + 1:i + 3], i + 3
+        else:
+            out[w], i = (words[i + 1] if i + 1 < len(words) else ''), i + 2
+    return out
+
+
+def src_mac(words, ifname):
+    """The sender's MAC: the line's --mac-source, else the wire's far end."""
+    v = opt_values(words, '--mac-source')
+    return v[-1] if v else MAC['a0' if ifname == 'eth0' else 'b0']
+
+
 def frame_of(words, o, ifname):
     """The packet uiptables-trace traced, as an Ethernet frame into FW,
     built here from the option line."""
-    src_mac = MAC['a0' if ifname == 'eth0' else 'b0']
+    mac = src_mac(words, ifname)
     ip = IP(src=o['src'], dst=o['dst'], ttl=o['ttl'], tos=o['tos'], proto=o['proto'],
             id=opt_int(words, '--id', 0), flags='DF' if '--df' in words else 0)
     sport = opt_int(words, '--sport', 40000)
@@ -349,16 +381,16 @@ def frame_of(words, o, ifname):
     pad = o['len'] - len(pkt)
     if pad > 0:
         pkt = pkt / Raw(b'\0' * pad)
-    return Ether(src=src_mac, dst=l2_dst(o, ifname)) / pkt
+    return Ether(src=mac, dst=l2_dst(o, ifname)) / pkt
 
 
 def icmp_frame(words, o, ifname):
     """ICMP packets are rebuilt from uiptables' own bytes: run with --json
     the orig has no ICMP body, so they are built from the option line."""
-    opts = dict(zip(words[::2], words[1::2]))
+    opts = opts_of(words)
     t = opts.get('--icmp-type', '8')
     typ, _, code = t.partition('/')
-    src_mac = MAC['a0' if ifname == 'eth0' else 'b0']
+    mac = src_mac(words, ifname)
     icmp = ICMP(type=int(typ), code=int(code or 0), id=int(opts.get('--icmp-id', 1)),
                 seq=int(opts.get('--icmp-seq', 1)))
     if int(typ) in (3, 4, 5, 11, 12):
@@ -375,9 +407,17 @@ def icmp_frame(words, o, ifname):
         sp, dp = int(opts.get('--inner-sport', 40000)), int(opts.get('--inner-dport', 53))
         l4 = struct.pack('!HHHH', sp, dp, 20, 0)
         icmp = ICMP(type=int(typ), code=int(code or 0), unused=0)
-        return Ether(src=src_mac, dst=l2_dst(o, ifname)) / ip / icmp / Raw(body + l4)
-    ip = IP(src=o['src'], dst=o['dst'], ttl=o['ttl'], id=0, flags=0)
-    return Ether(src=src_mac, dst=l2_dst(o, ifname)) / ip / icmp
+        return Ether(src=mac, dst=l2_dst(o, ifname)) / ip / icmp / Raw(body + l4)
+    # Type, code, id and sequence, then zeros to the traced length (scapy
+    # would add timestamp fields of its own to some types).
+    import struct
+    from scapy.utils import checksum
+    body = struct.pack('!BBHHH', int(typ), int(code or 0), 0, int(opts.get('--icmp-id', 1)),
+                       int(opts.get('--icmp-seq', 1)))
+    body += b'\0' * max(0, o['len'] - 20 - len(body))
+    body = body[:2] + struct.pack('!H', checksum(body)) + body[4:]
+    ip = IP(src=o['src'], dst=o['dst'], ttl=o['ttl'], tos=o['tos'], id=0, flags=0, proto=1)
+    return Ether(src=mac, dst=l2_dst(o, ifname)) / ip / Raw(body)
 
 
 def csum16(b):
@@ -620,9 +660,12 @@ def settle(agents, want, wait=1.0):
 
 def compare_packet(n, line, tracer, topo, agents, state, mism):
     words = shlex.split(line)
-    res = tracer.trace(line)
     local = '--local' in words
     ifname = 'eth0' if local else words[words.index('-i') + 1]
+    if not local and '--mac-source' not in words:
+        # The frame's sender is known here, not to the evaluator.
+        line += ' --mac-source ' + src_mac(words, ifname)
+    res = tracer.trace(line)
     o = res['orig']
     frame = icmp_frame(words, o, ifname) if o['proto'] == 1 else frame_of(words, o, ifname)
     built = raw(frame[IP])[:len(o['hex']) // 2]
@@ -650,8 +693,11 @@ def compare_packet(n, line, tracer, topo, agents, state, mism):
     if state.get('verbose'):
         print('%d: %s\n    kernel rules: %s' % (n, line, ' '.join(k_hits)))
     if k_hits != u_hits:
-        mism.append('%d: %s\n    kernel rules: %s\n    uiptables:    %s'
-                    % (n, line, ' '.join(k_hits), ' '.join(u_hits)))
+        mism.append('%d: %s\n    kernel rules: %s\n    uiptables:    %s\n'
+                    '    only kernel: %s  only uiptables: %s'
+                    % (n, line, ' '.join(k_hits), ' '.join(u_hits),
+                       ' '.join(sorted(set(k_hits) - set(u_hits))),
+                       ' '.join(sorted(set(u_hits) - set(k_hits)))))
     flow = frozenset(((o['src'], o.get('sport')), (o['dst'], o.get('dport'))))
     if random_port(res):
         state.setdefault('random', set()).add(flow)
@@ -675,6 +721,23 @@ ADDRS_A = ['198.51.100.2', '198.51.100.7', '198.51.100.1']
 ADDRS_B = ['203.0.113.2', '203.0.113.9', '203.0.113.1', '192.0.2.33']
 
 
+def more_matches(chain, p):
+    """Matches of the issue's list that may go in any filter chain (user
+    chains are reached from OUTPUT too)."""
+    out = ['-m iprange --src-range 198.51.100.2-198.51.100.6',
+           '-m iprange ! --dst-range 203.0.113.1-203.0.113.5',
+           '-m length --length 0:60', '-m length ! --length 0:60',
+           '-m ttl --ttl-gt 62', '-m ttl --ttl-lt 64', '-m tos --tos 0x00',
+           '-m addrtype --dst-type LOCAL', '-m addrtype ! --src-type LOCAL',
+           '-m pkttype --pkt-type unicast', '-m pkttype ! --pkt-type unicast']
+    if p in ('tcp', 'udp'):
+        out += ['-m multiport --dports 22,53,80,1000:2000', '-m multiport ! --ports 53,8080']
+    if chain in ('INPUT', 'FORWARD'):
+        out += ['-m mac --mac-source 02:00:00:00:0a:00',
+                '-m addrtype --dst-type UNICAST --limit-iface-in']
+    return out
+
+
 def random_ruleset(rng, have):
     chains = ['u1', 'u2']
     def match(chain):
@@ -696,6 +759,8 @@ def random_ruleset(rng, have):
         if have.get('conntrack') and rng.random() < 0.3:
             m.append('-m conntrack --ctstate ' + rng.choice(
                 ['NEW', 'ESTABLISHED', 'RELATED,ESTABLISHED', 'INVALID', 'NEW,ESTABLISHED']))
+        if have.get('more') and rng.random() < 0.35:
+            m.append(rng.choice(more_matches(chain, p)))
         return ' '.join(m)
     def target(chain, depth):
         t = rng.random()
@@ -707,6 +772,9 @@ def random_ruleset(rng, have):
             return '-j RETURN'
         if t < 0.75 and depth == 0:
             return rng.choice(['-j', '-g']) + ' ' + rng.choice(chains)
+        if t > 0.9 and have.get('more'):
+            return rng.choice(['-j LOG --log-prefix r', '-j REJECT',
+                               '-j NFQUEUE --queue-num 1 --queue-bypass', '-j NFQUEUE --queue-num 2'])
         return ''
     lines = []
     if have.get('mark'):
@@ -787,9 +855,19 @@ def random_packets(rng, n):
             # sent by the firewall itself, and the answer
             d = rng.choice(['203.0.113.2', '198.51.100.2', '192.0.2.33'])
             i = 'eth1' if d != '198.51.100.2' else 'eth0'
-            out.append('--local -p udp -d %s --sport %d --dport 53' % (d, port))
             src = '198.51.100.1' if i == 'eth0' else '203.0.113.1'
-            out.append('-i %s -p udp -s %s -d %s --sport 53 --dport %d' % (i, d, src, port))
+            p = rng.choice(['udp', 'tcp', 'icmp'])
+            if p == 'udp':
+                out.append('--local -p udp -d %s --sport %d --dport 53' % (d, port))
+                out.append('-i %s -p udp -s %s -d %s --sport 53 --dport %d' % (i, d, src, port))
+            elif p == 'tcp':
+                out.append('--local -p tcp -d %s --sport %d --dport 80 --syn' % (d, port))
+                out.append('-i %s -p tcp -s %s -d %s --sport 80 --dport %d --flags SYN,ACK'
+                           % (i, d, src, port))
+                out.append('--local -p tcp -d %s --sport %d --dport 80 --flags ACK' % (d, port))
+            else:
+                out.append('--local -p icmp -d %s --icmp-type 8 --icmp-id %d' % (d, port))
+                out.append('-i %s -p icmp -s %s -d %s --icmp-type 0 --icmp-id %d' % (i, d, src, port))
         else:
             p = rng.choice(['tcp --flags ACK', 'tcp --flags RST', 'udp', 'tcp --flags FIN'])
             s, d, i = (a, b, 'eth0') if rng.random() < 0.5 else (b, a, 'eth1')
@@ -841,6 +919,11 @@ def main():
     for ext, rule in (('conntrack', '*filter\n-A INPUT -m conntrack --ctstate NEW\nCOMMIT\n'),
                       ('mark', '*mangle\n-A INPUT -j MARK --set-mark 1\n-A INPUT -m mark --mark 1\nCOMMIT\n'),
                       ('notrack', '*raw\n-A PREROUTING -j NOTRACK\nCOMMIT\n'),
+                      ('more', '*filter\n-A INPUT -m iprange --src-range 1.2.3.4-1.2.3.5 -m length --length 1'
+                               ' -m ttl --ttl-gt 1 -m tos --tos 0 -m addrtype --dst-type LOCAL -m pkttype'
+                               ' --pkt-type unicast -m mac --mac-source 02:00:00:00:00:01 -p tcp'
+                               ' -m multiport --ports 1 -j NFQUEUE --queue-bypass\n-A INPUT -j LOG\n'
+                               '-A INPUT -j REJECT\nCOMMIT\n'),
                       ('nat', '*nat\n-A POSTROUTING -j MASQUERADE\n-A PREROUTING -p tcp -j DNAT --to-destination 1.2.3.4\nCOMMIT\n')):
         have[ext] = u.run(['uiptables-restore', '--test'], input=rule).returncode == 0
     if a.random:

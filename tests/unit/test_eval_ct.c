@@ -140,6 +140,36 @@ static void test_nat(void)
 	}
 }
 
+/* Tuples that differ only in one port spread over the buckets. */
+static void test_table_spread(void)
+{
+	struct uipt_ct_table *t = uipt_ct_new();
+	unsigned int used = 0;
+
+	for (unsigned int i = 0; i < 2000; i++) {
+		struct uipt_ev_conn *c = calloc(1, sizeof(*c));
+
+		if (!c)
+			abort();
+		for (int d = 0; d < 2; d++) {
+			c->c.tuple[d].l3num = NFPROTO_IPV4;
+			c->c.tuple[d].l4proto = IPPROTO_TCP;
+		}
+		inet_pton(AF_INET, "198.51.100.2", &c->c.tuple[0].src.in);
+		inet_pton(AF_INET, "203.0.113.2", &c->c.tuple[0].dst.in);
+		c->c.tuple[0].sport = htons(40000);
+		c->c.tuple[0].dport = htons((uint16_t)(1000 + i));
+		uipt_tuple_invert(&c->c.tuple[1], &c->c.tuple[0]);
+		c->c.timeout_ns = UINT64_MAX;
+		uipt_ct_insert(t, c);
+	}
+	for (size_t b = 0; b < t->nbuckets; b++)
+		used += t->buckets[b] != NULL;
+	ok(used > t->nbuckets / 4, "conntrack hash: %u of %zu buckets used by 2000 "
+	   "connections differing in a port", used, t->nbuckets);
+	uipt_ct_free(t);
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/uipt-ct-XXXXXX";
@@ -154,6 +184,7 @@ int main(void)
 	test_tcp();
 	test_related_and_expiry();
 	test_nat();
+	test_table_spread();
 	ok(uipt_eval_save(ev) == 0, "state saved");
 	n = (unsigned int)ev->ct->count;	/* what outlived the clock */
 	uipt_eval_close(ev);

@@ -205,6 +205,17 @@ static void test_conntrack(void)
 	ok(match("conntrack", 3, &ci, NULL), "conntrack: ! --ctexpire 100:120");
 	ci.status_mask = IPS_ASSURED;
 	ok(!match("conntrack", 3, &ci, NULL), "conntrack: --ctstatus ASSURED on unassured");
+
+	/* The kernel's timeout is relative until confirmation: 0 s left. */
+	memset(&ci, 0, sizeof(ci));
+	ci.match_flags = XT_CONNTRACK_EXPIRES;
+	ci.expires_min = 0;
+	ci.expires_max = 0;
+	pkt.now_ns = 10ull * 1000000000ull;
+	conn.status &= ~IPS_CONFIRMED;
+	ok(match("conntrack", 3, &ci, NULL), "conntrack: unconfirmed has 0 s left");
+	conn.status |= IPS_CONFIRMED;
+	ok(!match("conntrack", 3, &ci, NULL), "conntrack: confirmed has its timeout left");
 }
 
 static void test_state(void)
