@@ -160,8 +160,12 @@ static void unique_port(struct uipt_eval *ev, struct uipt_tuple *t,
 	}
 	if (r->flags & NF_NAT_RANGE_PROTO_OFFSET)
 		off = (uint32_t)(ntohs(*key) - ntohs(r->base_proto.all));
-	/* The kernel starts at a random offset; starting at the first port
-	 * keeps traces reproducible and is one of its possible choices. */
+	else if (m == MANIP_SRC || (r->flags & NF_NAT_RANGE_PROTO_RANDOM_ALL))
+		/* The kernel starts at a random offset.  A hash of the tuple is
+		 * one of its choices, keeps traces reproducible, and spreads a
+		 * crowd of clashing connections: from the first port, each
+		 * would walk past every port taken before it. */
+		off = addr_hash(t->src.ip ^ t->dst.ip, (uint32_t)t->sport << 16 | t->dport);
 	for (uint32_t i = 0; i < size; i++, off++) {
 		*key = htons((uint16_t)(min + off % size));
 		if (!used(ev, t, self))
