@@ -110,6 +110,7 @@ static unsigned int run(const char *src, const char *in, uint8_t proto, bool fra
 	uipt_pkt_parse(&p, buf, (size_t)len);
 	p.hook = NF_INET_LOCAL_IN;
 	snprintf(p.in, sizeof(p.in), "%s", in);
+	uipt_result_free(res);	/* the steps of the run before */
 	uipt_result_init(res);
 	return uipt_do_table(tbl, &p, res);
 }
@@ -133,7 +134,7 @@ static bool path_is(const struct uipt_result *r, const char *want)
 int main(void)
 {
 	char dir[] = "/tmp/uipt-walk-XXXXXX";
-	struct uipt_result r;
+	struct uipt_result r = { 0 };
 	struct uipt_table *t;
 
 	if (!mkdtemp(dir))
