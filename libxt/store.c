@@ -274,8 +274,8 @@ static int decode(const char *path, char *buf, size_t len,
 		  struct uipt_table **out, bool *handed)
 {
 	struct uipt_store_header h;
-	const char *body = buf + sizeof(h);
-	size_t blen = len - sizeof(h);
+	const char *body;
+	size_t blen;
 	struct ipt_replace *repl;
 	struct csum part[3];
 	char why[512];
@@ -283,6 +283,8 @@ static int decode(const char *path, char *buf, size_t len,
 
 	if (len < sizeof(h) || !buf)
 		return damaged(path, "too short");
+	body = buf + sizeof(h);
+	blen = len - sizeof(h);
 	memcpy(&h, buf, sizeof(h));
 	if (memcmp(h.magic, UIPT_STORE_MAGIC, sizeof(h.magic)))
 		return damaged(path, "bad magic");

@@ -58,6 +58,7 @@ struct uipt_ct_pkt {
 bool uipt_ct_tcp_new(struct uipt_ev_conn *c, struct uipt_ct_pkt *cp);
 enum uipt_ct_ret uipt_ct_tcp_packet(struct uipt_ev_conn *c, struct uipt_ct_pkt *cp);
 bool uipt_ct_tcp_error(struct uipt_ct_pkt *cp, bool check_csum);
+void uipt_ct_tcp_set_closing(struct uipt_ev_conn *c, uint64_t now);
 const char *uipt_ct_tcp_state_name(uint8_t state);
 
 enum uipt_ct_ret uipt_ct_udp_packet(struct uipt_ev_conn *c, struct uipt_ct_pkt *cp);

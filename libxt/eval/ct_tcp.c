@@ -511,3 +511,17 @@ enum uipt_ct_ret uipt_ct_tcp_packet(struct uipt_ev_conn *c, struct uipt_ct_pkt *
 	c->c.timeout_ns = cp->now + timeout;
 	return CT_OK;
 }
+
+/* nf_conntrack_tcp_set_closing: what a reset sent by REJECT does to the
+ * confirmed connection it answers. */
+void uipt_ct_tcp_set_closing(struct uipt_ev_conn *c, uint64_t now)
+{
+	uint8_t old = c->c.proto.tcp.state;
+
+	if (!c->confirmed || c->c.tuple[UIPT_DIR_ORIGINAL].l4proto != IPPROTO_TCP)
+		return;
+	c->c.proto.tcp.state = TCP_CONNTRACK_CLOSE;
+	if (old == TCP_CONNTRACK_CLOSE || (c->c.status & IPS_FIXED_TIMEOUT))
+		return;
+	c->c.timeout_ns = now + timeouts[TCP_CONNTRACK_CLOSE] * NS_PER_S;
+}

@@ -67,6 +67,9 @@ void uipt_reply_record(struct uipt_eval *ev, struct xt_pkt *pkt, int type, int c
 	if (type < 0 && (pkt->l4proto != IPPROTO_TCP || pkt->fragoff ||
 			 pkt->len < pkt->thoff + 20 || (pkt->data[pkt->thoff + 13] & TH_RST)))
 		return;
+	/* nf_send_reset: the connection it answers is closing from now. */
+	if (type < 0 && pkt->ct && ev->cur && pkt->ct == &ev->cur->c)
+		uipt_ct_tcp_set_closing(ev->cur, pkt->now_ns);
 	rep = &r->replies[r->nreplies++];
 	memset(rep, 0, sizeof(*rep));
 	rep->icmp_type = type;

@@ -94,6 +94,10 @@ kcase() {
 	kcase server
 }
 
+@test "kernel: a REJECT reset closes the confirmed connection it answers" {
+	kcase closing
+}
+
 @test "kernel: random rulesets and flows (seeded, 600 packets)" {
 	kcompare --random "${UIPT_KCOMPARE_SEED:-11}:600"
 }

@@ -113,3 +113,19 @@ R
 	assert_output --partial "mapped to $port as an earlier connection from the same source was"
 	assert_output --partial "SRC=203.0.113.10 DST=192.0.2.9 LEN=40 TOS=0x00 TTL=63 ID=0 PROTO=TCP SPT=$port "
 }
+
+@test "REJECT's reset sets the confirmed connection it answers to CLOSE, 10 s (nf_ct_set_closing)" {
+	uiptables-restore <<'R'
+*filter
+-A FORWARD -p tcp -m tcp --tcp-flags FIN,SYN,RST,ACK SYN -m recent --rcheck --name r -j REJECT --reject-with tcp-reset
+-A FORWARD -p tcp -m tcp --tcp-flags FIN,SYN,RST,ACK SYN -m recent --set --name r
+-A FORWARD -m conntrack --ctstate NEW
+COMMIT
+R
+	run uiptables-trace -i eth0 -p tcp -s 198.51.100.2 -d 203.0.113.2 --sport 41002 --dport 80 --syn --time 100
+	assert_output --partial "conntrack: tcp      6 120 SYN_SENT src=198.51.100.2"
+	# as Linux 6.18 lists it (tests/kernel/cases/closing)
+	run uiptables-trace -i eth0 -p tcp -s 198.51.100.2 -d 203.0.113.2 --sport 41002 --dport 80 --syn --time 101
+	assert_output --partial "verdict: REJECT"
+	assert_output --partial "conntrack: tcp      6 10 CLOSE src=198.51.100.2 dst=203.0.113.2 sport=41002 dport=80 [UNREPLIED]"
+}
