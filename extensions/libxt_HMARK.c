@@ -4,6 +4,7 @@
 #include <netinet/ip_icmp.h>
 #include <uiptables/packet.h>	/* before uapi headers: <net/if.h> first */
 #include <uiptables/conntrack.h>
+#include <uiptables/jhash.h>
 #include <linux/netfilter/xt_HMARK.h>
 
 /* Option ids are the XT_HMARK_* bits the kernel reads from flags. */
@@ -237,28 +238,6 @@ struct hmark_tuple {
 	uint8_t proto;
 };
 
-static uint32_t rol32(uint32_t w, unsigned int s)
-{
-	return (w << s) | (w >> (32 - s));
-}
-
-/* jhash_3words of <linux/jhash.h>. */
-static uint32_t jhash_3words(uint32_t a, uint32_t b, uint32_t c, uint32_t initval)
-{
-	initval += 0xdeadbeef + (3 << 2);
-	a += initval;
-	b += initval;
-	c += initval;
-	c ^= b; c -= rol32(b, 14);
-	a ^= c; a -= rol32(c, 11);
-	b ^= a; b -= rol32(a, 25);
-	c ^= b; c -= rol32(b, 16);
-	a ^= c; a -= rol32(c, 4);
-	b ^= a; b -= rol32(a, 14);
-	c ^= b; c -= rol32(b, 24);
-	return c;
-}
-
 /* Masked and forced port bits, then the pair ordered so that both
  * directions of a flow hash alike. */
 static uint32_t order_ports(uint16_t sport_be, uint16_t dport_be, const struct xt_hmark_info *info)
@@ -284,7 +263,7 @@ static uint32_t hmark_hash(const struct hmark_tuple *t, const struct xt_hmark_in
 		src = dst;
 		dst = x;
 	}
-	hash = jhash_3words(src, dst, t->ports, info->hashrnd);
+	hash = uipt_jhash_3words(src, dst, t->ports, info->hashrnd);
 	hash ^= t->proto & info->proto_mask;
 	return (uint32_t)(((uint64_t)hash * info->hmodulus) >> 32) + info->hoffset;
 }

@@ -1,6 +1,7 @@
 /* cluster: share connections among nodes by a hash of the source address. */
 #include <uiptables/packet.h>
 #include <uiptables/conntrack.h>
+#include <uiptables/jhash.h>
 #include <linux/netfilter/xt_cluster.h>
 #include "../libxt/error.h"
 
@@ -100,30 +101,6 @@ static int cluster_check(const struct xt_check_param *par)
 	return 0;
 }
 
-static uint32_t rol32(uint32_t w, unsigned int s)
-{
-	return (w << s) | (w >> (32 - s));
-}
-
-/* The kernel's jhash_1word. */
-static uint32_t jhash_1word(uint32_t a, uint32_t initval)
-{
-	uint32_t b, c;
-
-	initval += 0xdeadbeef + (1u << 2);
-	a += initval;
-	b = initval;
-	c = initval;
-	c ^= b; c -= rol32(b, 14);
-	a ^= c; a -= rol32(c, 11);
-	b ^= a; b -= rol32(a, 25);
-	c ^= b; c -= rol32(b, 16);
-	a ^= c; a -= rol32(c, 4);
-	b ^= a; b -= rol32(a, 14);
-	c ^= b; c -= rol32(b, 24);
-	return c;
-}
-
 /*
  * The node owning a connection: a hash of its original source address,
  * scaled to the node count.  (The kernel hashes an expected connection's
@@ -136,7 +113,7 @@ static bool cluster_match(const struct xt_pkt *pkt, struct xt_action_param *par)
 
 	if (!pkt->ct)
 		return false;
-	hash = jhash_1word(pkt->ct->tuple[UIPT_DIR_ORIGINAL].src.ip, c->hash_seed);
+	hash = uipt_jhash_1word(pkt->ct->tuple[UIPT_DIR_ORIGINAL].src.ip, c->hash_seed);
 	hash = (uint32_t)(((uint64_t)hash * c->total_nodes) >> 32);
 	return !!((1ull << hash) & c->node_mask) != !!(c->flags & XT_CLUSTER_F_INV);
 }

@@ -25,6 +25,19 @@
 
 /* An interface name into an IFNAMSIZ buffer, cut and terminated: on the
  * per-packet path, where snprintf would cost more than the rule walk. */
+/* Big-endian stores into packet bytes. */
+static inline void uipt_put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static inline void uipt_put32(uint8_t *p, uint32_t v)
+{
+	uipt_put16(p, (uint16_t)(v >> 16));
+	uipt_put16(p + 2, (uint16_t)v);
+}
+
 static inline void uipt_ifname_copy(char *dst, const char *src)
 {
 	size_t n = 0;

@@ -12,6 +12,7 @@
 #include <string.h>
 #include "ct.h"			/* net/if.h before the uapi headers */
 #include <linux/netfilter/nf_nat.h>
+#include <uiptables/jhash.h>
 
 enum manip { MANIP_SRC, MANIP_DST };
 
@@ -70,37 +71,21 @@ static bool in_range(struct uipt_tuple *t, const struct nf_nat_range2 *r, enum m
 	return true;
 }
 
-static uint32_t rol(uint32_t v, unsigned int n)
-{
-	return v << n | v >> (32 - n);
-}
-
 /*
- * Bob Jenkins' lookup3 hashword over the four words of an address union
- * (an IPv4 address and three zero words), as find_best_ips_proto hashes
- * the source: the words are the address's bytes in memory, read as
- * host-order integers.
+ * lookup3's hashword over the four words of an address union (an IPv4
+ * address and three zero words), as find_best_ips_proto hashes the
+ * source: the words are the address's bytes in memory, read as host-order
+ * integers.
  */
 static uint32_t addr_hash(uint32_t first_word, uint32_t seed)
 {
 	uint32_t a, b, c;
 
-	a = b = c = 0xdeadbeefu + (4u << 2) + seed;
+	a = b = c = UIPT_JHASH_INITVAL + (4u << 2) + seed;
 	a += first_word;
-	a -= c; a ^= rol(c, 4);  c += b;
-	b -= a; b ^= rol(a, 6);  a += c;
-	c -= b; c ^= rol(b, 8);  b += a;
-	a -= c; a ^= rol(c, 16); c += b;
-	b -= a; b ^= rol(a, 19); a += c;
-	c -= b; c ^= rol(b, 4);  b += a;
+	uipt_jhash_mix(&a, &b, &c);
 	/* the fourth word is zero: straight to the final mix */
-	c ^= b; c -= rol(b, 14);
-	a ^= c; a -= rol(c, 11);
-	b ^= a; b -= rol(a, 25);
-	c ^= b; c -= rol(b, 16);
-	a ^= c; a -= rol(c, 4);
-	b ^= a; b -= rol(a, 14);
-	c ^= b; c -= rol(b, 24);
+	uipt_jhash_final(&a, &b, &c);
 	return c;
 }
 

@@ -24,18 +24,6 @@ void uipt_pktspec_init(struct uipt_pktspec *s)
 	s->dccp_type = -1;
 }
 
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
-
 /* Big-endian 16-bit words added up; folded to 32 bits for fold().  Four
  * words a round: conntrack checks every arriving packet's checksum. */
 static uint32_t sum16(const uint8_t *p, size_t len, uint32_t sum)
@@ -83,21 +71,21 @@ static size_t build_inner(const struct uipt_pktspec *s, uint8_t *p)
 {
 	memset(p, 0, 28);
 	p[0] = 0x45;
-	put16(p + 2, 40);
+	uipt_put16(p + 2, 40);
 	p[8] = 64;
 	p[9] = s->inner_proto;
 	memcpy(p + 12, &s->inner_src, 4);
 	memcpy(p + 16, &s->inner_dst, 4);
-	put16(p + 10, fold(sum16(p, 20, 0)));
+	uipt_put16(p + 10, fold(sum16(p, 20, 0)));
 	if (s->inner_proto == IPPROTO_ICMP) {
 		p[20] = 8;
-		put16(p + 24, s->inner_sport);
-		put16(p + 26, 1);
+		uipt_put16(p + 24, s->inner_sport);
+		uipt_put16(p + 26, 1);
 	} else {
-		put16(p + 20, s->inner_sport);
-		put16(p + 22, s->inner_dport);
+		uipt_put16(p + 20, s->inner_sport);
+		uipt_put16(p + 22, s->inner_dport);
 		if (s->inner_proto == IPPROTO_UDP)
-			put16(p + 24, 40 - 20);
+			uipt_put16(p + 24, 40 - 20);
 	}
 	return 28;
 }
@@ -109,22 +97,22 @@ static size_t build_l4(const struct uipt_pktspec *s, uint8_t *p)
 	switch (s->proto) {
 	case IPPROTO_TCP:
 		memset(p, 0, 20);
-		put16(p, s->sport);
-		put16(p + 2, s->dport);
-		put32(p + 4, s->seq);
-		put32(p + 8, s->ack);
+		uipt_put16(p, s->sport);
+		uipt_put16(p + 2, s->dport);
+		uipt_put32(p + 4, s->seq);
+		uipt_put32(p + 8, s->ack);
 		/* Options end on a word boundary, padded with end-of-list. */
 		optlen = (s->tcp_optlen + 3) & ~3u;
 		p[12] = (uint8_t)((20 + optlen) / 4 << 4);
 		p[13] = s->has_flags ? s->tcp_flags : TH_SYN;
-		put16(p + 14, s->window);
+		uipt_put16(p + 14, s->window);
 		memset(p + 20, 0, optlen);
 		memcpy(p + 20, s->tcp_opts, s->tcp_optlen);
 		return 20 + optlen;
 	case IPPROTO_UDP:
 		memset(p, 0, 8);
-		put16(p, s->sport);
-		put16(p + 2, s->dport);
+		uipt_put16(p, s->sport);
+		uipt_put16(p + 2, s->dport);
 		return 8 + uipt_pkt_build_l2tp(s, p + 8);
 	case IPPROTO_ICMP: {
 		int type = s->icmp_type < 0 ? 8 : s->icmp_type;
@@ -134,8 +122,8 @@ static size_t build_l4(const struct uipt_pktspec *s, uint8_t *p)
 		p[1] = (uint8_t)(s->icmp_code < 0 ? 0 : s->icmp_code);
 		if (is_icmp_error(type))
 			return 8 + build_inner(s, p + 8);
-		put16(p + 4, s->icmp_id);
-		put16(p + 6, s->icmp_seq);
+		uipt_put16(p + 4, s->icmp_id);
+		uipt_put16(p + 6, s->icmp_seq);
 		return 8;
 	}
 	}
@@ -152,25 +140,25 @@ static void fix_l4(uint8_t *ip, unsigned int thoff, unsigned int len, uint8_t pr
 	case IPPROTO_TCP:
 		if (l4len < 20)
 			return;
-		put16(l4 + 16, 0);
-		put16(l4 + 16, l4_csum(ip, l4, l4len, proto));
+		uipt_put16(l4 + 16, 0);
+		uipt_put16(l4 + 16, l4_csum(ip, l4, l4len, proto));
 		break;
 	case IPPROTO_UDP: {
 		uint16_t c;
 
 		if (l4len < 8)
 			return;
-		put16(l4 + 4, (uint16_t)l4len);
-		put16(l4 + 6, 0);
+		uipt_put16(l4 + 4, (uint16_t)l4len);
+		uipt_put16(l4 + 6, 0);
 		c = l4_csum(ip, l4, l4len, proto);
-		put16(l4 + 6, c ? c : 0xffff);
+		uipt_put16(l4 + 6, c ? c : 0xffff);
 		break;
 	}
 	case IPPROTO_ICMP:
 		if (l4len < 4)
 			return;
-		put16(l4 + 2, 0);
-		put16(l4 + 2, fold(sum16(l4, l4len, 0)));
+		uipt_put16(l4 + 2, 0);
+		uipt_put16(l4 + 2, fold(sum16(l4, l4len, 0)));
 		break;
 	default:
 		uipt_pkt_fix_other(ip, thoff, len);
@@ -187,8 +175,8 @@ int uipt_pkt_build(const struct uipt_pktspec *s, uint8_t *buf, size_t cap)
 	memset(buf, 0, 20);
 	buf[0] = 0x45;
 	buf[1] = s->tos;
-	put16(buf + 4, s->ipid);
-	put16(buf + 6, (uint16_t)((s->df ? IP_DF : 0) | (s->fragment ? 185 : 0)));
+	uipt_put16(buf + 4, s->ipid);
+	uipt_put16(buf + 6, (uint16_t)((s->df ? IP_DF : 0) | (s->fragment ? 185 : 0)));
 	buf[8] = s->ttl;
 	buf[9] = s->proto;
 	memcpy(buf + 12, &s->src, 4);
@@ -206,10 +194,10 @@ int uipt_pkt_build(const struct uipt_pktspec *s, uint8_t *buf, size_t cap)
 		return xt_error(PARAMETER_PROBLEM, "--length %zu is too long", want);
 	memset(buf + total, 0, want - total);
 	memcpy(buf + total, s->payload, plen < want - total ? plen : want - total);
-	put16(buf + 2, (uint16_t)want);
+	uipt_put16(buf + 2, (uint16_t)want);
 	if (!s->fragment)
 		fix_l4(buf, 20, (unsigned int)want, s->proto);
-	put16(buf + 10, fold(sum16(buf, 20, 0)));
+	uipt_put16(buf + 10, fold(sum16(buf, 20, 0)));
 	return (int)want;
 }
 
@@ -269,8 +257,8 @@ void uipt_pkt_fix_checksums(struct xt_pkt *pkt)
 {
 	if (!pkt->fragoff)
 		fix_l4(pkt->data, pkt->thoff, pkt->len, pkt->l4proto);
-	put16(pkt->data + 10, 0);
-	put16(pkt->data + 10, fold(sum16(pkt->data, pkt->thoff, 0)));
+	uipt_put16(pkt->data + 10, 0);
+	uipt_put16(pkt->data + 10, fold(sum16(pkt->data, pkt->thoff, 0)));
 }
 
 static const char *proto_word(uint8_t p)

@@ -13,18 +13,6 @@
 #define IPPROTO_L2TP 115
 #define L2TP_CTRL_FLAGS 0xc800	/* T, L and S: a control message */
 
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
-
 /* Bytes of a chunk's value after its 4-byte header: enough of each
  * chunk's fixed part that a receiver would parse it. */
 static unsigned int chunk_body(uint8_t type)
@@ -49,10 +37,10 @@ static size_t build_sctp(const struct uipt_pktspec *s, uint8_t *p)
 	size_t off = 12;
 
 	memset(p, 0, 12);
-	put16(p, s->sport);
-	put16(p + 2, s->dport);
+	uipt_put16(p, s->sport);
+	uipt_put16(p + 2, s->dport);
 	/* An INIT travels with tag 0; everything else with the peer's. */
-	put32(p + 4, s->nchunks && s->chunks[0].type != 1 ? 0x5ca1ab1e : 0);
+	uipt_put32(p + 4, s->nchunks && s->chunks[0].type != 1 ? 0x5ca1ab1e : 0);
 	for (unsigned int i = 0; i < (s->nchunks ? s->nchunks : 1); i++) {
 		uint8_t type = s->nchunks ? s->chunks[i].type : 1;
 		unsigned int body = chunk_body(type);
@@ -60,13 +48,13 @@ static size_t build_sctp(const struct uipt_pktspec *s, uint8_t *p)
 		memset(p + off, 0, 4 + body);
 		p[off] = type;
 		p[off + 1] = s->nchunks ? s->chunks[i].flags : 0;
-		put16(p + off + 2, (uint16_t)(4 + body));
+		uipt_put16(p + off + 2, (uint16_t)(4 + body));
 		if (type == 1 || type == 2) {
-			put32(p + off + 4, 0x5ca1ab1e);	/* initiate tag */
-			put32(p + off + 8, 65536);		/* a_rwnd */
-			put16(p + off + 12, 1);			/* streams out */
-			put16(p + off + 14, 1);			/* streams in */
-			put32(p + off + 16, 1);			/* initial TSN */
+			uipt_put32(p + off + 4, 0x5ca1ab1e);	/* initiate tag */
+			uipt_put32(p + off + 8, 65536);		/* a_rwnd */
+			uipt_put16(p + off + 12, 1);			/* streams out */
+			uipt_put16(p + off + 14, 1);			/* streams in */
+			uipt_put32(p + off + 16, 1);			/* initial TSN */
 		}
 		off += 4 + body;
 	}
@@ -93,13 +81,13 @@ static size_t build_dccp(const struct uipt_pktspec *s, uint8_t *p)
 
 	len = (len + 3) & ~3u;
 	memset(p, 0, len);
-	put16(p, s->sport);
-	put16(p + 2, s->dport);
+	uipt_put16(p, s->sport);
+	uipt_put16(p + 2, s->dport);
 	p[4] = (uint8_t)(len / 4);
 	p[8] = (uint8_t)(type << 1 | 1);	/* X: 48-bit sequence numbers */
-	put32(p + 12, s->seq);
+	uipt_put32(p + 12, s->seq);
 	if (dccp_type_len(type) >= 8 && type != 2)
-		put32(p + 20, s->ack);
+		uipt_put32(p + 20, s->ack);
 	memcpy(p + 16 + dccp_type_len(type), s->dccp_opts, s->dccp_optlen);
 	return len;
 }
@@ -115,22 +103,22 @@ size_t uipt_pkt_build_l2tp(const struct uipt_pktspec *s, uint8_t *p)
 		return 0;
 	memset(p, 0, 16);
 	if (v != 2) {
-		put16(p, (uint16_t)((s->l2tp_control ? L2TP_CTRL_FLAGS : 0) | (v & 0xf)));
+		uipt_put16(p, (uint16_t)((s->l2tp_control ? L2TP_CTRL_FLAGS : 0) | (v & 0xf)));
 		if (!s->l2tp_control) {
-			put32(p + 4, s->l2tp_sid);
+			uipt_put32(p + 4, s->l2tp_sid);
 			return 8;
 		}
-		put16(p + 2, (uint16_t)(12 + s->payload_len));
-		put32(p + 4, s->l2tp_tid);
+		uipt_put16(p + 2, (uint16_t)(12 + s->payload_len));
+		uipt_put32(p + 4, s->l2tp_tid);
 		return 12;
 	}
-	put16(p, (uint16_t)((s->l2tp_control ? L2TP_CTRL_FLAGS : 0) | 2));
+	uipt_put16(p, (uint16_t)((s->l2tp_control ? L2TP_CTRL_FLAGS : 0) | 2));
 	if (s->l2tp_control) {
-		put16(p + 2, (uint16_t)(12 + s->payload_len));
+		uipt_put16(p + 2, (uint16_t)(12 + s->payload_len));
 		n = 2;
 	}
-	put16(p + 2 + n, (uint16_t)s->l2tp_tid);
-	put16(p + 4 + n, (uint16_t)s->l2tp_sid);
+	uipt_put16(p + 2 + n, (uint16_t)s->l2tp_tid);
+	uipt_put16(p + 4 + n, (uint16_t)s->l2tp_sid);
 	return s->l2tp_control ? 12 : 6;
 }
 
@@ -140,12 +128,12 @@ static size_t build_l2tp_ip(const struct uipt_pktspec *s, uint8_t *p)
 {
 	memset(p, 0, 16);
 	if (!s->l2tp_control) {
-		put32(p, s->l2tp_sid);
+		uipt_put32(p, s->l2tp_sid);
 		return 4;
 	}
-	put16(p + 4, L2TP_CTRL_FLAGS | 3);
-	put16(p + 6, (uint16_t)(12 + s->payload_len));
-	put32(p + 8, s->l2tp_tid);
+	uipt_put16(p + 4, L2TP_CTRL_FLAGS | 3);
+	uipt_put16(p + 6, (uint16_t)(12 + s->payload_len));
+	uipt_put32(p + 8, s->l2tp_tid);
 	return 16;
 }
 
@@ -161,20 +149,20 @@ size_t uipt_pkt_build_other(const struct uipt_pktspec *s, uint8_t *p)
 		memset(p, 0, 24);
 		p[0] = IPPROTO_NONE;
 		p[1] = 24 / 4 - 2;
-		put32(p + 4, s->spi);
-		put32(p + 8, 1);
+		uipt_put32(p + 4, s->spi);
+		uipt_put32(p + 8, 1);
 		return 24;
 	case IPPROTO_ESP:
 		memset(p, 0, 8);
-		put32(p, s->spi);
-		put32(p + 4, 1);
+		uipt_put32(p, s->spi);
+		uipt_put32(p + 4, 1);
 		return 8;
 	case IPPROTO_L2TP:
 		return build_l2tp_ip(s, p);
 	case IPPROTO_IPCOMP:
 		memset(p, 0, 4);
 		p[0] = IPPROTO_NONE;
-		put16(p + 2, (uint16_t)s->spi);
+		uipt_put16(p + 2, (uint16_t)s->spi);
 		return 4;
 	}
 	return 0;
@@ -221,7 +209,7 @@ void uipt_pkt_fix_other(uint8_t *ip, unsigned int thoff, unsigned int len)
 
 		/* Coverage 0: the whole packet, under the pseudo header. */
 		sum = (uint16_t)~sum + IPPROTO_DCCP + l4len;
-		put16(l4 + 6, 0);
-		put16(l4 + 6, csum_fold(l4, l4len, sum));
+		uipt_put16(l4 + 6, 0);
+		uipt_put16(l4 + 6, csum_fold(l4, l4len, sum));
 	}
 }

@@ -16,12 +16,6 @@
 
 #define ICMP_QUOTE_MAX (576 - 20 - 8)	/* icmp_send keeps the error in 576 bytes */
 
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
 static uint16_t csum(const uint8_t *p, size_t n, uint32_t s)
 {
 	for (; n > 1; n -= 2, p += 2)
@@ -125,7 +119,7 @@ static unsigned int build_icmp(struct uipt_eval *ev, const struct uipt_reply *re
 	memset(b, 0, 28);
 	b[0] = 0x45;
 	b[1] = (uint8_t)((q[1] & 0x1e) | 0xc0);	/* IPTOS_PREC_INTERNETCONTROL */
-	put16(b + 2, (uint16_t)len);
+	uipt_put16(b + 2, (uint16_t)len);
 	b[8] = 64;
 	b[9] = IPPROTO_ICMP;
 	memcpy(&to, q + 12, 4);
@@ -136,11 +130,11 @@ static unsigned int build_icmp(struct uipt_eval *ev, const struct uipt_reply *re
 		memcpy(b + 12, &rt.prefsrc, 4);
 	}
 	memcpy(b + 16, q + 12, 4);
-	put16(b + 10, csum(b, 20, 0));
+	uipt_put16(b + 10, csum(b, 20, 0));
 	b[20] = (uint8_t)rep->icmp_type;
 	b[21] = (uint8_t)rep->icmp_code;
 	memcpy(b + 28, q, rep->quote_len);
-	put16(b + 22, csum(b + 20, len - 20, 0));
+	uipt_put16(b + 22, csum(b + 20, len - 20, 0));
 	return len;
 }
 
@@ -154,13 +148,13 @@ static unsigned int build_rst(const struct uipt_reply *rep, uint8_t *b)
 
 	memset(b, 0, 40);
 	b[0] = 0x45;
-	put16(b + 2, 40);
-	put16(b + 6, 0x4000);		/* DF */
+	uipt_put16(b + 2, 40);
+	uipt_put16(b + 6, 0x4000);		/* DF */
 	b[8] = 64;
 	b[9] = IPPROTO_TCP;
 	memcpy(b + 12, q + 16, 4);
 	memcpy(b + 16, q + 12, 4);
-	put16(b + 10, csum(b, 20, 0));
+	uipt_put16(b + 10, csum(b, 20, 0));
 	memcpy(b + 20, oth + 2, 2);
 	memcpy(b + 22, oth, 2);
 	b[32] = 5 << 4;
@@ -173,14 +167,14 @@ static unsigned int build_rst(const struct uipt_reply *rep, uint8_t *b)
 		uint32_t data = olen - ohl - (oth[12] >> 4) * 4u;
 
 		seq += data + !!(oth[13] & TH_SYN) + !!(oth[13] & TH_FIN);
-		put16(b + 28, (uint16_t)(seq >> 16));
-		put16(b + 30, (uint16_t)seq);
+		uipt_put16(b + 28, (uint16_t)(seq >> 16));
+		uipt_put16(b + 30, (uint16_t)seq);
 		b[33] = TH_RST | TH_ACK;
 	}
 	for (int i = 12; i < 20; i += 2)
 		s += (uint32_t)(b[i] << 8 | b[i + 1]);
 	s += IPPROTO_TCP + 20;
-	put16(b + 36, csum(b + 20, 20, s));
+	uipt_put16(b + 36, csum(b + 20, 20, s));
 	return 40;
 }
 
