@@ -36,7 +36,7 @@ static void usage(FILE *f)
 	      "       " PROG " [OPTIONS] --pcap FILE [--filter BPF] [--iface IF | --mac-map FILE]\n"
 	      "       " PROG " --host | --host-import\n"
 	      "\nA packet, with rule-like options:\n"
-	      "  -i IFACE | --local [--uid N] [--gid N]   arrives on IFACE, or sent by this host\n"
+	      "  -i IFACE | --local [--uid N] [--gid N] [--groups G,..] arrives on IFACE, or sent by this host\n"
 	      "  -p tcp|udp|icmp|N  -s ADDR  -d ADDR  --sport N  --dport N\n"
 	      "  --syn | --tcp-flags MASK COMP | --flags LIST   (default SYN)\n"
 	      "  --seq N --ack N --window N     (default: what the peer would send)\n"
@@ -220,6 +220,33 @@ static int parse_time(const struct popt_ctx *c, const char *arg)
 	return 0;
 }
 
+/* --groups G[,G...]: the sender's supplementary groups, possibly none. */
+static int parse_groups(const struct popt_ctx *c, const char *arg)
+{
+	struct uipt_pktspec *s = &c->it->spec;
+	const char *p = arg;
+	unsigned long long v;
+	char word[16];
+	size_t n;
+
+	if (!arg)
+		return bad(c, "--groups", arg, "a list of group ids");
+	s->ngroups = 0;
+	s->has_groups = true;
+	while (*p) {
+		n = strcspn(p, ",");
+		if (n == 0 || n >= sizeof(word) || s->ngroups == UIPT_PKT_GROUPS)
+			return bad(c, "--groups", arg, "at most 16 group ids");
+		memcpy(word, p, n);
+		word[n] = '\0';
+		if (!num(word, UINT32_MAX - 1, &v))
+			return bad(c, "--groups", arg, "a list of group ids");
+		s->groups[s->ngroups++] = (uint32_t)v;
+		p += n + (p[n] == ',');
+	}
+	return 0;
+}
+
 static const char *const verdicts[] = { "ACCEPT", "DROP", "REJECT", "QUEUE", "STOLEN" };
 
 static int parse_expect(const char *place, const char *arg, const char **out)
@@ -363,6 +390,8 @@ static int packet_opt(struct popt_ctx *c, int argc, char **argv)
 	}
 	if (!strcmp(o, "--time"))
 		return parse_time(c, a) < 0 ? -1 : 2;
+	if (!strcmp(o, "--groups"))
+		return parse_groups(c, a) < 0 ? -1 : 2;
 	if (!strcmp(o, "--expect"))
 		return parse_expect(c->place, a, &c->it->expect) < 0 ? -1 : 2;
 	return 0;

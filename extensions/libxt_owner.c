@@ -170,7 +170,13 @@ static bool gid_matches(const struct xt_pkt *pkt, const struct xt_owner_match_in
 		return true;
 	if (!(info->match & XT_OWNER_SUPPL_GROUPS))
 		return false;
-	/* The packet model carries no supplementary groups. */
+	if (pkt->has_groups) {
+		for (unsigned int i = 0; i < pkt->ngroups; i++)
+			if (pkt->groups[i] >= info->gid_min && pkt->groups[i] <= info->gid_max)
+				return true;
+		return false;
+	}
+	/* Not given (--groups): the trace says what it assumed. */
 	pkt->ops->assume((struct xt_pkt *)pkt, "owner: sender's supplementary groups");
 	return pkt->assume_unknown_match;
 }

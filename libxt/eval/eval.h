@@ -57,6 +57,9 @@ struct uipt_pktspec {
 	bool local;			/* sent by this host */
 	bool has_uid, has_gid;
 	uint32_t uid, gid;
+	uint32_t groups[UIPT_PKT_GROUPS];	/* supplementary, with --groups */
+	unsigned int ngroups;
+	bool has_groups;
 	uint8_t proto;
 	struct in_addr src, dst;
 	bool has_src, has_dst;

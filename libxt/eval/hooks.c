@@ -540,6 +540,9 @@ static void fill_pkt(struct uipt_eval *ev, struct xt_pkt *pkt,
 	pkt->has_owner = m->local && (m->has_uid || m->has_gid);
 	pkt->uid = m->uid;
 	pkt->gid = m->gid;
+	pkt->has_groups = m->has_groups;
+	pkt->ngroups = m->ngroups;
+	memcpy(pkt->groups, m->groups, sizeof(pkt->groups));
 	pkt->now_ns = m->has_time ? m->time_ns : ev->clock_ns;
 	pkt->host = ev->host;
 	pkt->trace = &ev->trace;

@@ -166,3 +166,27 @@ H
 	run uiptables-trace -i eth1 -p udp -s 203.0.113.2 -d 198.51.100.2 --dport 53 --expect ACCEPT
 	[ "$status" -eq 0 ]
 }
+
+@test "owner: --groups gives the sender's supplementary groups; without it, assumed" {
+	uiptables-restore <<EOF2
+*filter
+:INPUT ACCEPT [0:0]
+:FORWARD ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+-A OUTPUT -m owner --gid-owner 20-29 --suppl-groups -j DROP
+COMMIT
+EOF2
+	local out="--local --uid 1000 --gid 1000 -p udp -d 203.0.113.2"
+	run uiptables-trace $out --groups 4,25 --expect DROP
+	[ "$status" -eq 0 ]
+	refute_output --partial "assume:"
+	run uiptables-trace $out --groups 4,30 --expect ACCEPT
+	[ "$status" -eq 0 ]
+	run uiptables-trace $out --groups "" --expect ACCEPT
+	[ "$status" -eq 0 ]
+	run uiptables-trace $out --expect ACCEPT
+	assert_output --partial "assume: owner: sender's supplementary groups"
+	run uiptables-trace $out --groups 4,x
+	[ "$status" -eq 2 ]
+	assert_output --partial "--groups"
+}

@@ -107,7 +107,7 @@ kcompare_ext() {
 	kcompare_ext osf
 }
 
-@test "kernel ext: owner (FW's own packets, root's socket)" {
+@test "kernel ext: owner (FW's own packets, sockets of several uids, gids and groups)" {
 	need_match owner filter -A OUTPUT -m owner --uid-owner 0
 	kcompare_ext owner
 }

@@ -131,8 +131,14 @@ class Agent:
     def send(self, frame):
         self.cmd('send ' + frame.hex())
 
-    def sendip(self, pkt):
-        return self.cmd('sendip ' + pkt.hex())
+    def sendip(self, pkt, words=()):
+        """From FW's stack; as --uid/--gid/--groups say, else as root."""
+        ids = [opt_values(words, o) for o in ('--uid', '--gid', '--groups')]
+        if not any(ids):
+            return self.cmd('sendip ' + pkt.hex())
+        uid, gid = (v[-1] if v else '0' for v in ids[:2])
+        groups = ids[2][-1] if ids[2] and ids[2][-1] else '-'
+        return self.cmd('sendas %s %s %s %s' % (uid, gid, groups, pkt.hex()))
 
     def recv(self):
         return [bytes.fromhex(h) for h in self.cmd('recv').split()]
@@ -674,7 +680,7 @@ def compare_packet(n, line, tracer, topo, agents, state, mism):
     before = state['counters']
     if local:
         # From FW's own stack: the IP packet only, through OUTPUT.
-        err = agents['FW'].sendip(raw(frame[IP]))
+        err = agents['FW'].sendip(raw(frame[IP]), words)
         if err != 'ok' and res['verdict'] == 'ACCEPT':
             mism.append('%d: %s\n    kernel refused to send (%s), uiptables: ACCEPT'
                         % (n, line, err))
