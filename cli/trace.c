@@ -711,11 +711,10 @@ static int show_host(struct args *a)
 
 static int print_conn(const struct uipt_conn *c, uint64_t now, void *data)
 {
-	struct uipt_ev_conn e = { .c = *c };
-	char line[256];
+	char line[512];
 
 	(void)data;
-	uipt_ct_format(&e, now, line, sizeof(line));
+	uipt_ct_format(c, now, line, sizeof(line));
 	puts(line);
 	return 0;
 }

@@ -132,14 +132,15 @@ static uint64_t pick(const uint64_t *v, uint8_t dir)
 	return v[UIPT_DIR_ORIGINAL] + v[UIPT_DIR_REPLY];
 }
 
-/* connbytes_mt: no connection, no counters, no match. */
+/* connbytes_mt: no connection or no accounting (begun before it was on),
+ * no match. */
 static bool connbytes_match(const struct xt_pkt *pkt, struct xt_action_param *par)
 {
 	const struct xt_connbytes_info *info = par->data;
 	const struct uipt_conn *ct = pkt->untracked ? NULL : pkt->ct;
 	uint64_t what = 0, pkts;
 
-	if (!ct)
+	if (!ct || !ct->acct)
 		return false;
 	switch (info->what) {
 	case XT_CONNBYTES_PKTS:

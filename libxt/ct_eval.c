@@ -9,6 +9,7 @@
  * traced packet, or later with --time.  A change made later moves the
  * clock on, as a packet would.
  */
+#include <endian.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,19 +125,37 @@ static void set_tuple(struct nf_conntrack *ct, const struct uipt_tuple *t,
 	nfct_set_attr_u16(ct, reply ? ATTR_REPL_PORT_DST : ATTR_ORIG_PORT_DST, t->dport);
 }
 
-/*
- * The reference count is read-only in libnetfilter_conntrack's setters:
- * it only comes from a message, so it is given one, as ctnetlink would.
- */
-static void set_use(struct nf_conntrack *ct, uint32_t use)
+static void put_counters(struct nlmsghdr *nlh, uint16_t type, uint64_t packets,
+			 uint64_t bytes)
 {
-	char buf[64];
+	struct nlattr *nest = mnl_attr_nest_start(nlh, type);
+
+	mnl_attr_put_u64(nlh, CTA_COUNTERS_PACKETS, htobe64(packets));
+	mnl_attr_put_u64(nlh, CTA_COUNTERS_BYTES, htobe64(bytes));
+	mnl_attr_nest_end(nlh, nest);
+}
+
+/*
+ * The reference count and the counters are read-only in
+ * libnetfilter_conntrack's setters: they only come from a message, so the
+ * entry is given one, as ctnetlink would send it.
+ */
+static void set_from_msg(struct nf_conntrack *ct, const struct uipt_conn *c,
+			 uint32_t use)
+{
+	char buf[128];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct nfgenmsg *nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
 
 	nfg->nfgen_family = AF_INET;
 	nfg->version = NFNETLINK_V0;
 	mnl_attr_put_u32(nlh, CTA_USE, htonl(use));
+	if (c->acct) {
+		put_counters(nlh, CTA_COUNTERS_ORIG, c->packets[UIPT_DIR_ORIGINAL],
+			     c->bytes[UIPT_DIR_ORIGINAL]);
+		put_counters(nlh, CTA_COUNTERS_REPLY, c->packets[UIPT_DIR_REPLY],
+			     c->bytes[UIPT_DIR_REPLY]);
+	}
 	nfct_nlmsg_parse(nlh, ct);
 }
 
@@ -164,8 +183,20 @@ static struct nf_conntrack *to_nfct(const struct uipt_conn *c, uint64_t at,
 		nfct_set_attr_u32(ct, ATTR_SECMARK, c->secmark);
 	if (c->tuple[0].l4proto == IPPROTO_TCP)
 		nfct_set_attr_u8(ct, ATTR_TCP_STATE, c->proto.tcp.state);
-	set_use(ct, use);
+	set_from_msg(ct, c, use);
 	return ct;
+}
+
+/* The evaluator's own lines (the trace, --conntrack) through the same
+ * printer as conntrack -L. */
+void uipt_ct_format(const struct uipt_conn *c, uint64_t now, char *buf, size_t n)
+{
+	struct nf_conntrack *ct = to_nfct(c, now, 1);
+
+	if (!ct)
+		abort();
+	nfct_snprintf(buf, n, ct, NFCT_T_UNKNOWN, NFCT_O_DEFAULT, 0);
+	nfct_destroy(ct);
 }
 
 static int pass(const struct uipt_conn *c, uint64_t at, uint32_t use,
@@ -417,6 +448,16 @@ static void setup_nat(struct uipt_conn *c, const struct nf_conntrack *ct)
 	c->status |= IPS_SRC_NAT_DONE | IPS_DST_NAT_DONE;
 }
 
+/* ctnetlink gives a new entry counters when accounting is on, as a
+ * packet's would get. */
+static bool acct_on(const struct ct_source *src)
+{
+	size_t len;
+	const bool *on = uipt_evstate_ct_shared(&src->st, UIPT_ACCT_KEY, &len);
+
+	return on && len >= sizeof(*on) && *on;
+}
+
 static int new_entry(struct ct_source *src, const struct nf_conntrack *ct,
 		     struct uipt_ev_conn **out)
 {
@@ -441,6 +482,7 @@ static int new_entry(struct ct_source *src, const struct nf_conntrack *ct,
 	change_rest(&c->c, ct);
 	if (nfct_attr_is_set(ct, ATTR_ZONE))
 		c->c.zone = nfct_get_attr_u16(ct, ATTR_ZONE);
+	c->c.acct = acct_on(src);
 	*out = c;
 	return 0;
 }

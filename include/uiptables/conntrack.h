@@ -39,6 +39,10 @@ struct uipt_conn {
 	uint32_t mark;
 	uint32_t secmark;
 	uint16_t zone;
+	/* Accounting was on when it began (nf_conntrack_acct): its counts are
+	 * listed and connbytes may read them.  Sits in the hole before id, so
+	 * the state file's records keep their size. */
+	uint8_t acct;
 	uint32_t id;
 	uint64_t timeout_ns;		/* expiry, on the packet clock */
 	uint64_t start_ns;

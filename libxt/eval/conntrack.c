@@ -321,6 +321,7 @@ static struct uipt_ev_conn *new_conn(struct uipt_eval *ev, const struct uipt_tup
 	c->c.tuple[0] = *tu;
 	uipt_tuple_invert(&c->c.tuple[1], tu);
 	c->c.start_ns = cp->now;
+	c->c.acct = *ev->acct;
 	c->lprev = &c->lnext;
 	if (tu->l4proto == IPPROTO_TCP)
 		ok = uipt_ct_tcp_new(c, cp);
@@ -494,54 +495,4 @@ const char *uipt_ctinfo_name(const struct xt_pkt *pkt)
 	default:
 		return "UNTRACKED";
 	}
-}
-
-static int fmt_tuple(char *buf, size_t n, const struct uipt_tuple *t)
-{
-	char s[INET_ADDRSTRLEN], d[INET_ADDRSTRLEN];
-
-	inet_ntop(AF_INET, &t->src.ip, s, sizeof(s));
-	inet_ntop(AF_INET, &t->dst.ip, d, sizeof(d));
-	if (t->l4proto == IPPROTO_ICMP)
-		return snprintf(buf, n, "src=%s dst=%s type=%u code=%u id=%u ", s, d,
-				t->dport >> 8, t->dport & 0xff, ntohs(t->sport));
-	if (t->l4proto == IPPROTO_TCP || t->l4proto == IPPROTO_UDP)
-		return snprintf(buf, n, "src=%s dst=%s sport=%u dport=%u ", s, d,
-				ntohs(t->sport), ntohs(t->dport));
-	return snprintf(buf, n, "src=%s dst=%s ", s, d);
-}
-
-static const char *l4name(uint8_t p)
-{
-	switch (p) {
-	case IPPROTO_TCP: return "tcp";
-	case IPPROTO_UDP: return "udp";
-	case IPPROTO_ICMP: return "icmp";
-	}
-	return "unknown";
-}
-
-/* As conntrack -L prints an entry (nfct_snprintf's default format). */
-void uipt_ct_format(const struct uipt_ev_conn *c, uint64_t now, char *buf, size_t n)
-{
-	const struct uipt_conn *k = &c->c;
-	size_t o = 0;
-	uint64_t left = k->timeout_ns > now ? (k->timeout_ns - now) / NS_PER_S : 0;
-
-#define ADD(...) do { int r_ = snprintf(buf + o, o < n ? n - o : 0, __VA_ARGS__); \
-		if (r_ > 0) o += (size_t)r_; } while (0)
-	ADD("%-8s %u %llu ", l4name(k->tuple[0].l4proto), k->tuple[0].l4proto,
-	    (unsigned long long)left);
-	if (k->tuple[0].l4proto == IPPROTO_TCP)
-		ADD("%s ", uipt_ct_tcp_state_name(k->proto.tcp.state));
-	if (o < n)
-		o += (size_t)fmt_tuple(buf + o, n - o, &k->tuple[0]);
-	if (!(k->status & IPS_SEEN_REPLY))
-		ADD("[UNREPLIED] ");
-	if (o < n)
-		o += (size_t)fmt_tuple(buf + o, n - o, &k->tuple[1]);
-	if (k->status & IPS_ASSURED)
-		ADD("[ASSURED] ");
-	ADD("mark=%u use=1", k->mark);
-#undef ADD
 }

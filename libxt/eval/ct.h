@@ -80,7 +80,7 @@ bool uipt_ct_in(struct uipt_eval *ev, struct xt_pkt *pkt);
 /* The end of POSTROUTING/INPUT: a new entry goes into the table. */
 void uipt_ct_confirm(struct uipt_eval *ev, struct xt_pkt *pkt);
 /* `conntrack -L`'s words for an entry, for the trace. */
-void uipt_ct_format(const struct uipt_ev_conn *c, uint64_t now, char *buf, size_t n);
+void uipt_ct_format(const struct uipt_conn *c, uint64_t now, char *buf, size_t n);
 const char *uipt_ctinfo_name(const struct xt_pkt *pkt);
 
 /* NAT (nat.c). */

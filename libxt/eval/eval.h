@@ -231,7 +231,7 @@ struct uipt_result {
 	char out[IFNAMSIZ];
 	bool delivered_local;
 	const char *ctstate;		/* as conntrack saw the packet */
-	char ctline[256];		/* the entry afterwards */
+	char ctline[512];		/* the entry afterwards */
 	struct uipt_reply replies[4];
 	unsigned int nreplies;
 	bool rejected;			/* a REJECT target dropped it */
@@ -284,6 +284,7 @@ struct uipt_ev_table {
 	uint64_t sum;			/* identifies the ruleset for priv */
 	bool dirty;			/* counters moved */
 	bool uses_ct;			/* an extension needs conntrack */
+	bool uses_acct;			/* connbytes: accounting switched on */
 };
 
 /* Loads a table's stored blob for walking; *out NULL if not in use. */
@@ -314,6 +315,7 @@ struct uipt_eval {
 	struct uipt_host *host;
 	struct uipt_ct_table *ct;
 	bool ct_enabled;		/* some rule or table needs conntrack */
+	bool *acct;			/* nf_conntrack_acct, kept in the state */
 	bool dry_run;
 	uint64_t clock_ns;		/* last packet's time */
 	struct uipt_eval_ops ops;

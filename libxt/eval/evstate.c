@@ -435,6 +435,31 @@ int uipt_evstate_ct_save(struct uipt_evstate_ct *s)
 	return ret;
 }
 
+const void *uipt_evstate_ct_shared(const struct uipt_evstate_ct *s, const char *key,
+				   size_t *len)
+{
+	const char *p = s->sections, *end = p + s->sections_len;
+	size_t klen = strlen(key) + 1;
+
+	for (uint32_t i = 0; i < s->nsections; i++) {
+		struct ev_section sec;
+
+		if ((size_t)(end - p) < sizeof(sec))
+			break;
+		memcpy(&sec, p, sizeof(sec));
+		p += sizeof(sec);
+		if ((uint64_t)(end - p) < sec.len)
+			break;
+		if (!strncmp(sec.table, SHARED_SECTION, sizeof(sec.table)) &&
+		    sec.len >= klen && !memcmp(p, key, klen)) {
+			*len = sec.len - klen;
+			return p + klen;
+		}
+		p += sec.len;
+	}
+	return NULL;
+}
+
 void uipt_evstate_ct_free(struct uipt_evstate_ct *s)
 {
 	uipt_ct_free(s->ct);

@@ -64,5 +64,11 @@ struct uipt_evstate_ct {
 int uipt_evstate_ct_load(struct uipt_evstate_ct *s);
 int uipt_evstate_ct_save(struct uipt_evstate_ct *s);
 void uipt_evstate_ct_free(struct uipt_evstate_ct *s);
+/* The bytes of the evaluator's named state KEY (see uipt_evstate_shared),
+ * or NULL. */
+/* nf_conntrack_acct's switch, a bool. */
+#define UIPT_ACCT_KEY "@nf_conntrack_acct"
+const void *uipt_evstate_ct_shared(const struct uipt_evstate_ct *s, const char *key,
+				   size_t *len);
 
 #endif

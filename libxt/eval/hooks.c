@@ -181,6 +181,12 @@ int uipt_eval_open(struct uipt_eval **out, bool dry_run)
 	if (uipt_host_load(&ev->host) < 0 || uipt_evstate_load(ev) < 0)
 		return -1;
 	ev->ct_enabled = any_ct_user(ev);
+	/* connbytes' checkentry turns accounting on for good, as the kernel's
+	 * does for the namespace; connections begun before stay without. */
+	ev->acct = uipt_evstate_shared(ev, UIPT_ACCT_KEY, sizeof(bool), NULL);
+	for (int i = 0; i < 5; i++)
+		if (ev->tables[i] && ev->tables[i]->uses_acct)
+			*ev->acct = true;
 	return 0;
 }
 
@@ -233,7 +239,7 @@ static const struct slot hook_slots[NF_INET_NUMHOOKS][6] = {
 
 static void note_ct(struct uipt_eval *ev, struct xt_pkt *pkt)
 {
-	char line[256];
+	char line[512];
 
 	if (!ev->res)
 		return;
@@ -241,7 +247,7 @@ static void note_ct(struct uipt_eval *ev, struct xt_pkt *pkt)
 	if (ev->res->quiet)
 		return;
 	if (pkt->ct && ev->cur) {
-		uipt_ct_format(ev->cur, pkt->now_ns, line, sizeof(line));
+		uipt_ct_format(&ev->cur->c, pkt->now_ns, line, sizeof(line));
 		uipt_result_note(ev->res, (int)pkt->hook, "conntrack", "%s: %s",
 				 uipt_ctinfo_name(pkt), line);
 	} else if (pkt->untracked) {
@@ -560,7 +566,7 @@ static void finish(struct uipt_eval *ev, struct xt_pkt *pkt, struct uipt_result 
 		r->ctstate = ev->ct_enabled ? uipt_ctinfo_name(pkt) : "-";
 	if (ev->cur) {
 		if (!r->quiet)
-			uipt_ct_format(ev->cur, pkt->now_ns, r->ctline, sizeof(r->ctline));
+			uipt_ct_format(&ev->cur->c, pkt->now_ns, r->ctline, sizeof(r->ctline));
 		if (!ev->cur->confirmed && ev->cur_new)
 			free(ev->cur);	/* dropped before confirm: forgotten */
 	}

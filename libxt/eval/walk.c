@@ -100,6 +100,7 @@ static int add_matches(struct uipt_ev_table *t, struct uipt_ev_entry *ent,
 		if (em->ext)
 			*privsz += XT_ALIGN(em->ext->state_size);
 		t->uses_ct |= needs_conntrack(m->u.user.name);
+		t->uses_acct |= !strcmp(m->u.user.name, "connbytes");
 		ent->nmatches++;
 		o += m->u.match_size;
 	}

@@ -190,3 +190,27 @@ EOF2
 	[ "$status" -eq 2 ]
 	assert_output --partial "--groups"
 }
+
+@test "connbytes: turns accounting on for good; connections begun before have none" {
+	restore "-A FORWARD -p udp -m state --state NEW -j ACCEPT"
+	uiptables-trace $A2B --dport 1 >/dev/null
+	run uconntrack -L
+	assert_output --partial "dport=1 [UNREPLIED]"
+	restore "-A FORWARD -p udp -m connbytes --connbytes 0: --connbytes-mode packets --connbytes-dir both -j ACCEPT
+-A FORWARD -j DROP"
+	# The older connection has no counters: no match, even from 0.
+	run uiptables-trace $A2B --dport 1 --expect DROP
+	[ "$status" -eq 0 ]
+	run uiptables-trace $A2B --dport 2 --expect ACCEPT
+	[ "$status" -eq 0 ]
+	run uconntrack -L -p udp --dport 2
+	assert_output --partial "dport=2 packets=1 bytes=28 [UNREPLIED]"
+	# Off again in the rules, still on in the namespace; -I entries too.
+	restore "-A FORWARD -p udp -m state --state NEW -j ACCEPT"
+	uiptables-trace $A2B --dport 3 >/dev/null
+	run uconntrack -L -p udp --dport 3
+	assert_output --partial "packets=1 bytes=28"
+	uconntrack -I -p udp -s 192.0.2.1 -d 192.0.2.2 --sport 1 --dport 2 -t 50
+	run uconntrack -L -s 192.0.2.1
+	assert_output --partial "dport=2 packets=0 bytes=0 [UNREPLIED]"
+}

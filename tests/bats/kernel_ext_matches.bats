@@ -76,9 +76,8 @@ kcompare_ext() {
 
 @test "kernel ext: connbytes (packets, bytes, average, directions)" {
 	need_match connbytes filter -A FORWARD -m connbytes --connbytes 1 --connbytes-mode packets --connbytes-dir both
-	# Accounting: the kernel lists packets= and bytes= once connbytes
-	# turned it on; the evaluator's listing does not (yet).
-	kcompare_ext connbytes --ct-ignore packets=,bytes=
+	# connbytes turned accounting on: both list packets= and bytes=.
+	kcompare_ext connbytes
 }
 
 @test "kernel ext: connlabel (test and set)" {
