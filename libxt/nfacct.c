@@ -21,9 +21,9 @@ struct nfacct_header {
 };
 
 static struct uipt_nfacct_list objects;
-static bool loaded;
+static bool loaded, registered;
 
-static void release(void)
+void uipt_nfacct_forget(void)
 {
 	free(objects.obj);
 	memset(&objects, 0, sizeof(objects));
@@ -71,7 +71,7 @@ static int decode(const char *buf, size_t len)
 		memcpy(&objects.obj[i], body + i * sizeof(struct uipt_nfacct),
 		       sizeof(struct uipt_nfacct));
 		if (!sane(&objects, &objects.obj[i])) {
-			release();
+			uipt_nfacct_forget();
 			return uipt_state_damaged(UIPT_NFACCT_FILE, "bad object");
 		}
 		objects.n++;
@@ -96,8 +96,10 @@ struct uipt_nfacct_list *uipt_nfacct_objects(void)
 		if (ret < 0)
 			return NULL;
 	}
+	if (!registered)
+		atexit(uipt_nfacct_forget);
+	registered = true;
 	loaded = true;
-	atexit(release);
 	return &objects;
 }
 

@@ -37,6 +37,8 @@ enum { UIPT_NFACCT_NO_QUOTA = -1, UIPT_NFACCT_UNDER, UIPT_NFACCT_OVER };
 struct uipt_nfacct_list *uipt_nfacct_objects(void);
 /* Writes them back if anything changed. */
 int uipt_nfacct_save(void);
+/* Drops the view, changes unsaved: the next use reads the file again. */
+void uipt_nfacct_forget(void);
 
 /* Names are cut to NFACCT_NAME_MAX - 1 bytes, as libnetfilter_acct
  * and iptables cut them before the kernel sees them. */
