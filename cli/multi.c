@@ -34,6 +34,8 @@ static const struct {
 	{ "uiptables-trace", trace_main },
 	{ "uconntrack", conntrack_main },
 	{ "conntrack", conntrack_main },
+	{ "unfacct", nfacct_main },
+	{ "nfacct", nfacct_main },
 };
 
 static const char *base(const char *path)

@@ -1,7 +1,10 @@
 /* nfacct: count the packet in a named extended accounting object. */
 #include <uiptables/packet.h>
 #include <linux/netfilter/xt_nfacct.h>
+#include <errno.h>
+#include <stdio.h>
 #include "../libxt/error.h"
+#include "../libxt/nfacct.h"
 
 enum { O_NAME };
 
@@ -57,20 +60,37 @@ static void nfacct_save(FILE *f, const struct ipt_ip *ip, const void *data)
 
 /*
  * The kernel looks the object up and refuses the rule without it
- * (ENOENT).  The model holds no accounting objects, so it always refuses.
+ * (ENOENT): iptables then prints its "No chain/target/match" line.
  */
 static int nfacct_check(const struct xt_check_param *par)
 {
-	(void)par;
-	return xt_error_as(XT_ERR_IPTC, OTHER_PROBLEM, "No chain/target/match by that name");
+	const struct xt_nfacct_match_info *n = par->data;
+	struct uipt_nfacct_list *l = uipt_nfacct_objects();
+	char msg[1024];
+
+	if (!l) {
+		/* Said the table layer's way, so it is printed as it is. */
+		snprintf(msg, sizeof(msg), "%s", xt_error_msg());
+		return xt_error_as(XT_ERR_IPTC, OTHER_PROBLEM, "%s", msg);
+	}
+	return uipt_nfacct_find(l, n->name) ? 0 : -ENOENT;
 }
 
+/* xt_nfacct: every packet is counted; with a quota the match says
+ * whether the object is past it. */
 static bool nfacct_match(const struct xt_pkt *pkt, struct xt_action_param *par)
 {
-	(void)par;
-	if (pkt->ops && pkt->ops->assume)
-		pkt->ops->assume((struct xt_pkt *)pkt, "nfacct: the object's quota");
-	return pkt->assume_unknown_match;
+	const struct xt_nfacct_match_info *n = par->data;
+	struct uipt_nfacct_list *l = uipt_nfacct_objects();
+	struct uipt_nfacct *o = l ? uipt_nfacct_find(l, n->name) : NULL;
+
+	if (!o) {
+		/* Only a state directory changed by hand gets here. */
+		if (pkt->ops && pkt->ops->assume)
+			pkt->ops->assume((struct xt_pkt *)pkt, "nfacct: the object is missing");
+		return pkt->assume_unknown_match;
+	}
+	return uipt_nfacct_count(l, o, pkt->len) != UIPT_NFACCT_UNDER;
 }
 
 static struct xtables_match nfacct_exts[] = {

@@ -514,6 +514,19 @@ size_t uipt_tables_in_use(char ***names)
 	return n;
 }
 
+/* The new file is complete and synced at tmp: it takes path's place. */
+static int replace_file(const char *tmp, const char *path)
+{
+	if (rename(tmp, path) < 0) {
+		int e = errno;
+
+		unlink(tmp);
+		return xt_error(RESOURCE_PROBLEM, "cannot replace %s: %s", path, strerror(e));
+	}
+	sync_dir();
+	return 0;
+}
+
 int uipt_table_store(struct uipt_table *t)
 {
 	char path[PATH_MAX], tmp[PATH_MAX + 32];
@@ -522,15 +535,59 @@ int uipt_table_store(struct uipt_table *t)
 		return -1;
 	table_path(path, sizeof(path), t->name);
 	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
-	if (write_table(tmp, t) < 0)
+	if (write_table(tmp, t) < 0 || replace_file(tmp, path) < 0)
 		return -1;
-	if (rename(tmp, path) < 0) {
-		int e = errno;
-
-		unlink(tmp);
-		return xt_error(RESOURCE_PROBLEM, "cannot replace %s: %s", path, strerror(e));
-	}
-	sync_dir();
 	note_table(t->name);
 	return 0;
+}
+
+uint64_t uipt_state_checksum(const void *p, size_t len)
+{
+	struct csum c;
+
+	csum_init(&c);
+	csum_update(&c, p, len);
+	return csum_final(&c);
+}
+
+int uipt_state_file_write(const char *name, const void *p, size_t len)
+{
+	char path[PATH_MAX], tmp[PATH_MAX + 32];
+	int fd;
+
+	if (ensure_dir() < 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/%s", uipt_state_dir(), name);
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+	fd = open(tmp, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return xt_error(RESOURCE_PROBLEM, "cannot write %s: %s", tmp, strerror(errno));
+	if (write_all(fd, p, len, 0) < 0 || fsync(fd) < 0)
+		return write_failed(tmp, fd);
+	close(fd);
+	return replace_file(tmp, path);
+}
+
+int uipt_state_file_read(const char *name, char **buf, size_t *len)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", uipt_state_dir(), name);
+	*buf = NULL;
+	*len = 0;
+	return map_file(path, buf, len);
+}
+
+void uipt_state_file_release(char *buf, size_t len)
+{
+	if (buf)
+		unmap(buf, len);
+}
+
+int uipt_state_damaged(const char *name, const char *why)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", uipt_state_dir(), name);
+	return damaged(path, why);
 }

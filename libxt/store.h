@@ -40,4 +40,17 @@ int uipt_table_exists(const char *name);
 /* Names of the tables in use, oldest first; the caller frees them. */
 size_t uipt_tables_in_use(char ***names);
 
+/*
+ * Other files of the state directory (accounting objects), with the
+ * tables' guarantees: a write goes to a temporary file, is synced and
+ * renamed over the old one.  A read maps the file: 1 when it is missing.
+ */
+int uipt_state_file_write(const char *name, const void *p, size_t len);
+int uipt_state_file_read(const char *name, char **buf, size_t *len);
+void uipt_state_file_release(char *buf, size_t len);
+/* The tables' checksum, for a file's bytes after its header. */
+uint64_t uipt_state_checksum(const void *p, size_t len);
+/* Records "state file PATH is damaged or foreign (why)"; returns -1. */
+int uipt_state_damaged(const char *name, const char *why);
+
 #endif

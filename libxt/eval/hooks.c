@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../error.h"
+#include "../nfacct.h"
 #include "ct.h"
 #include "evstate.h"
 
@@ -178,7 +179,10 @@ int uipt_eval_open(struct uipt_eval **out, bool dry_run)
 	for (int i = 0; i < 5; i++)
 		if (uipt_ev_table_load(table_names[i], &ev->tables[i]) < 0)
 			return -1;
-	if (uipt_host_load(&ev->host) < 0 || uipt_evstate_load(ev) < 0)
+	/* Accounting objects are read now so a damaged file stops the run
+	 * before any packet, not in the middle of a rule. */
+	if (uipt_host_load(&ev->host) < 0 || uipt_evstate_load(ev) < 0 ||
+	    !uipt_nfacct_objects())
 		return -1;
 	ev->ct_enabled = any_ct_user(ev);
 	/* connbytes' checkentry turns accounting on for good, as the kernel's
@@ -197,6 +201,8 @@ int uipt_eval_save(struct uipt_eval *ev)
 	for (int i = 0; i < 5; i++)
 		if (ev->tables[i] && uipt_ev_table_store(ev->tables[i]) < 0)
 			return -1;
+	if (uipt_nfacct_save() < 0)
+		return -1;
 	return uipt_evstate_save(ev);
 }
 

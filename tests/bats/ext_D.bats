@@ -317,7 +317,7 @@ kernel_refuses() {
 	refused "-m ipvs ! --vdir REPLY" 'ipvs: option "--vdir" cannot be inverted.'
 }
 
-@test "nfacct: no accounting object exists in the model" {
+@test "nfacct: refused while its accounting object does not exist" {
 	refused "-m nfacct" 'nfacct: option "--nfacct-name" must be specified'
 	run uiptables -A INPUT -m nfacct --nfacct-name test
 	assert_failure 1

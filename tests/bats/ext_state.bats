@@ -128,7 +128,8 @@ R
 	assert_output --partial "assume: rateest: the estimated rates"
 	assert_output --partial "assume: ipvs: no IPVS in the model"
 	assert_output --partial "filter:INPUT:rule:3"
-	# The kernel wants the nfnetlink_acct object to exist: ENOENT.
+	# The kernel wants the nfnetlink_acct object to exist: ENOENT
+	# (made with unfacct: nfacct.bats).
 	run uiptables -A INPUT -m nfacct --nfacct-name acc
 	[ "$status" -eq 1 ]
 	assert_output --partial "No chain/target/match by that name"

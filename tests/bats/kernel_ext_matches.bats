@@ -101,6 +101,23 @@ kcompare_ext() {
 	kcompare_ext helper --ct-ignore helper=
 }
 
+@test "kernel ext: nfacct (objects by nfacct and unfacct; packet, byte and zero quotas; lists compared)" {
+	command -v nfacct >/dev/null || skip "nfacct is not installed"
+	kernel_ready
+	# The match needs an object: nfnetlink_acct in the kernel.
+	if ! ip netns exec "${PREFIX}_probe" sh -c \
+		'nfacct add probe && iptables-legacy -A INPUT -m nfacct --nfacct-name probe' 2>/dev/null; then
+		skip "the kernel here has no nfacct match (xt_nfacct, nfnetlink_acct)"
+	fi
+	ip netns del "${PREFIX}_probe"
+	kcompare_ext nfacct --nfacct
+	assert_output --partial "nfacct: 6 objects agree"
+	# uiptables' own blob, put into the kernel: its checkentry finds the
+	# objects by the stored names, and counts the same.
+	kcompare_ext nfacct --nfacct --load-blobs
+	assert_output --partial "nfacct: 6 objects agree"
+}
+
 @test "kernel ext: osf (no fingerprints loaded)" {
 	need_match osf filter -A FORWARD -p tcp -m osf --genre Linux
 	kcompare_ext osf

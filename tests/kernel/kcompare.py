@@ -32,6 +32,9 @@ FW's own host model (uiptables-trace --host-import inside FW); --wall-clock
 stamps packets with the real time, for matches that read the clock.
 --load-blobs puts uiptables' own stored tables into FW (tests/kernel/
 blobload.py), for extensions the installed iptables lacks.
+A setup line `nfacct ...` also runs as `unfacct ...` in uiptables' state
+(before its rules: the nfacct match wants its objects); --nfacct then
+compares `nfacct list` in FW with `unfacct list` at the end.
 Prints one line per mismatch and a last line "N packets, M mismatches".
 Exit 0 all agree, 1 some differ, 77 cannot run here (skip).
 """
@@ -897,6 +900,17 @@ def setup_fw(topo, u, a):
                     % (u.env['UIPTABLES_STATE'], os.path.join(u.bin, 'uiptables-trace')))
 
 
+def compare_nfacct(topo, u, mism):
+    """The objects' counters, quota flags and order, line for line."""
+    kl = topo.ex('FW', 'nfacct list', check=False).splitlines()
+    ul = u.run(['unfacct', 'list']).stdout.splitlines()
+    if kl != ul:
+        mism.append('nfacct objects differ:\n  kernel:    %s\n  uiptables: %s'
+                    % ('\n             '.join(kl), '\n             '.join(ul)))
+    else:
+        print('nfacct: %d objects agree' % len(kl))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--prefix', required=True)
@@ -915,6 +929,8 @@ def main():
                     'table comparison (packets=,bytes=: accounting)')
     ap.add_argument('--wall-clock', action='store_true',
                     help='packet clock = real time (time match)')
+    ap.add_argument('--nfacct', action='store_true',
+                    help='compare the accounting objects at the end (nfacct list)')
     ap.add_argument('--load-blobs', action='store_true',
                     help='load the kernel with the tables as uiptables stored them '
                          '(IPT_SO_SET_REPLACE), counters read back the same way')
@@ -940,6 +956,12 @@ def main():
     else:
         rules = open(a.rules).read()
         packets = [l.strip() for l in open(a.packets) if l.strip() and not l.startswith('#')]
+    for line in open(a.setup) if a.setup else []:
+        if line.startswith('nfacct '):
+            r = u.run(['unfacct'] + shlex.split(line)[1:])
+            if r.returncode:
+                print('unfacct failed: ' + r.stderr, file=sys.stderr)
+                return 2
     r = u.run(['uiptables-restore'], input=rules)
     if r.returncode:
         print('uiptables-restore failed: ' + r.stderr, file=sys.stderr)
@@ -975,6 +997,8 @@ def main():
                 continue
             compare_packet(n, line, tracer, topo, agents, state, mism)
         tracer.close()
+        if a.nfacct:
+            compare_nfacct(topo, u, mism)
         if not a.no_conntrack_compare:
             kl = topo.ex('FW', 'conntrack -L', check=False).splitlines()
             if a.ct_ignore:

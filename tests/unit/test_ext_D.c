@@ -372,6 +372,8 @@ static void test_rpfilter_devgroup(void)
 
 static void test_assumed(void)
 {
+	/* nfacct: its object (named "") is missing, which only a state
+	 * directory changed by hand can make so. */
 	static const char *const names[] = { "cpu", "socket", "rateest", "nfacct" };
 	struct xt_pkt p = packet(IPPROTO_TCP, "192.0.2.1", "192.0.2.2", 20);
 	uint8_t data[4096] = { 0 };
