@@ -333,6 +333,8 @@ static void expectation_or_helper(struct uipt_eval *ev, struct uipt_ev_conn *c,
 		x = uipt_ct_expect_take(ev->ct, &c->c.tuple[0], cp->now, &master);
 	if (x) {
 		uipt_ct_expected(c, x, master);
+		if (x->follow)
+			uipt_nat_follow(ev, c, master, x);
 		uipt_result_note(ev->res, (int)cp->pkt->hook, "conntrack",
 				 "expected by the %s helper of connection id %u: RELATED, "
 				 "mark %u taken from it", x->helper, master->c.id, master->c.mark);

@@ -23,6 +23,12 @@ struct uipt_ev_conn {
 	 * helper reads a command only at such a place). */
 	uint32_t ftp_nl_seq[2][2];
 	uint8_t ftp_nl_num[2];
+	/* NAT changed a payload's length (nf_conn_seqadj), per direction:
+	 * sequence numbers after pos move by after, up to it by before. */
+	struct uipt_seqadj {
+		uint32_t pos;
+		int32_t before, after;
+	} seqadj[2];
 	struct uipt_ev_conn *hnext[2];	/* hash chains, per direction */
 	struct uipt_ev_conn *lnext, **lprev; /* every entry, for dumps */
 };
@@ -41,6 +47,11 @@ struct uipt_ct_expect {
 	char helper[16];
 	uint64_t timeout_ns;
 	uint32_t id;
+	/* NAT of the master (nf_nat_follow_master): the new connection is
+	 * NATed as the master is, towards the port the payload named. */
+	bool follow;
+	uint8_t dir;			/* of the connection expected */
+	uint16_t saved_port;
 };
 
 struct uipt_ct_table {
@@ -114,6 +125,10 @@ void uipt_ct_expect_expire(struct uipt_ct_table *t, uint64_t now);
 /* The helper's help() at the confirm hook: reads the payload, makes
  * expectations.  Returns NF_ACCEPT or NF_DROP. */
 unsigned int uipt_ct_help(struct uipt_eval *ev, struct xt_pkt *pkt);
+/* nf_ct_seq_offset: how far NAT moved sequence number seq of dir. */
+int32_t uipt_ct_seq_offset(const struct uipt_ev_conn *c, int dir, uint32_t seq);
+/* nf_ct_seq_adjust at the confirm hook, for connections NAT resized. */
+void uipt_ct_seq_adjust(struct xt_pkt *pkt);
 /* A new connection (not in the table yet) meets its expectation. */
 void uipt_ct_expected(struct uipt_ev_conn *c, const struct uipt_ct_expect *x,
 		      const struct uipt_ev_conn *master);
@@ -134,5 +149,9 @@ unsigned int uipt_nat_op(struct xt_pkt *pkt, const struct nf_nat_range2 *range,
 /* nf_nat_inet_fn for a hook: runs the nat table on a connection's first
  * packet, else applies the binding.  Returns the verdict. */
 unsigned int uipt_nat_hook(struct uipt_eval *ev, struct xt_pkt *pkt);
+/* nf_nat_follow_master: a connection expected by a NATed master gets its
+ * source and destination bindings at once, from the master's tuples. */
+void uipt_nat_follow(struct uipt_eval *ev, struct uipt_ev_conn *c,
+		     const struct uipt_ev_conn *master, const struct uipt_ct_expect *x);
 
 #endif

@@ -190,12 +190,10 @@ note(struct help_ctx *h, const char *fmt, ...)
 }
 
 /* Makes and inserts the expectation: from src (any port) to dst:dport. */
-static unsigned int expect(struct help_ctx *h, const struct helper_model *m,
-			   uint32_t src, uint32_t dst, uint16_t dport, const char *why)
+static struct uipt_ct_expect *expect_new(struct help_ctx *h, const struct helper_model *m,
+					 uint32_t src, uint32_t dst, uint16_t dport)
 {
-	struct uipt_ct_table *t = h->ev->ct;
 	struct uipt_ct_expect *x = calloc(1, sizeof(*x));
-	char s[INET_ADDRSTRLEN], d[INET_ADDRSTRLEN + 8];
 
 	if (!x)
 		abort();
@@ -208,20 +206,38 @@ static unsigned int expect(struct help_ctx *h, const struct helper_model *m,
 	x->master = h->c->c.tuple[UIPT_DIR_ORIGINAL];
 	memcpy(x->helper, h->c->c.helper, sizeof(x->helper));
 	x->timeout_ns = h->pkt->now_ns + (uint64_t)m->timeout_s * NS_PER_S;
-	inet_ntop(AF_INET, &src, s, sizeof(s));
-	inet_ntop(AF_INET, &dst, d, INET_ADDRSTRLEN);
-	snprintf(d + strlen(d), 8, ":%u", ntohs(dport));
-	if (expect_insert(t, x, m->max_expected, h->pkt->now_ns) < 0) {
+	return x;
+}
+
+static void note_expect(struct help_ctx *h, const struct uipt_ct_expect *x,
+			const char *why, const char *what)
+{
+	char s[INET_ADDRSTRLEN], d[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &x->tuple.src.ip, s, sizeof(s));
+	inet_ntop(AF_INET, &x->tuple.dst.ip, d, sizeof(d));
+	note(h, "%s: %s %s -> %s:%u (any source port)", why, what, s, d,
+	     ntohs(x->tuple.dport));
+}
+
+/* Inserts x (or frees it and drops the packet, as the helpers do). */
+static unsigned int expect_add(struct help_ctx *h, const struct helper_model *m,
+			       struct uipt_ct_expect *x, const char *why)
+{
+	if (expect_insert(h->ev->ct, x, m->max_expected, h->pkt->now_ns) < 0) {
+		note_expect(h, x, why, "cannot expect (another connection does):"
+			    " packet dropped;");
 		free(x);
-		note(h, "cannot add the expectation %s -> %s (another connection "
-		     "expects it): packet dropped", s, d);
 		return NF_DROP;
 	}
-	note(h, "%s: expects %s -> %s (any source port)", why, s, d);
-	if (h->c->c.status & IPS_NAT_MASK)
-		note(h, "the connection is NATed: nf_nat_%s's rewriting of the payload "
-		     "and of the expectation is not modelled", h->c->c.helper);
+	note_expect(h, x, why, "expects");
 	return NF_ACCEPT;
+}
+
+static unsigned int expect(struct help_ctx *h, const struct helper_model *m,
+			   uint32_t src, uint32_t dst, uint16_t dport, const char *why)
+{
+	return expect_add(h, m, expect_new(h, m, src, dst, dport), why);
 }
 
 /* tftp: a read or write request expects the answer from any port of the
@@ -229,6 +245,7 @@ static unsigned int expect(struct help_ctx *h, const struct helper_model *m,
 static unsigned int tftp_help(struct help_ctx *h, const struct helper_model *m)
 {
 	const struct uipt_tuple *r = &h->c->c.tuple[UIPT_DIR_REPLY];
+	struct uipt_ct_expect *x;
 	unsigned int op;
 
 	if (h->len < 2)
@@ -236,8 +253,101 @@ static unsigned int tftp_help(struct help_ctx *h, const struct helper_model *m)
 	op = (unsigned int)(h->data[0] << 8 | h->data[1]);
 	if (op != 1 && op != 2)
 		return NF_ACCEPT;
-	return expect(h, m, r->src.ip, r->dst.ip, r->dport,
-		      op == 1 ? "read request" : "write request");
+	x = expect_new(h, m, r->src.ip, r->dst.ip, r->dport);
+	/* nf_nat_tftp: the answer goes to the client's own port. */
+	if (h->c->c.status & IPS_NAT_MASK) {
+		x->follow = true;
+		x->dir = UIPT_DIR_REPLY;
+		x->saved_port = h->c->c.tuple[UIPT_DIR_ORIGINAL].sport;
+	}
+	return expect_add(h, m, x, op == 1 ? "read request" : "write request");
+}
+
+/* ---- NAT of the payload (nf_nat_helper, nf_conntrack_seqadj) ---- */
+
+static bool seq_after(uint32_t a, uint32_t b)
+{
+	return (int32_t)(b - a) < 0;
+}
+
+int32_t uipt_ct_seq_offset(const struct uipt_ev_conn *c, int dir, uint32_t seq)
+{
+	const struct uipt_seqadj *a = &c->seqadj[dir];
+
+	if (!(c->c.status & IPS_SEQ_ADJUST))
+		return 0;
+	return seq_after(seq, a->pos) ? a->after : a->before;
+}
+
+/* nf_ct_seqadj_set: a change of length at seq, in dir's stream. */
+static void seqadj_set(struct uipt_ev_conn *c, int dir, uint32_t seq, int32_t off)
+{
+	struct uipt_seqadj *a = &c->seqadj[dir];
+
+	if (!off)
+		return;
+	c->c.status |= IPS_SEQ_ADJUST;
+	if (a->before == a->after || seq_after(seq, a->pos)) {
+		a->pos = seq;
+		a->before = a->after;
+		a->after += off;
+	}
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+void uipt_ct_seq_adjust(struct xt_pkt *pkt)
+{
+	const struct uipt_ev_conn *c = (const struct uipt_ev_conn *)pkt->ct;
+	uint8_t *th = pkt->data + pkt->thoff;
+	const struct uipt_seqadj *this, *other;
+	uint32_t seq, ack;
+	int dir;
+
+	if (!c || !(c->c.status & IPS_SEQ_ADJUST) || pkt->l4proto != IPPROTO_TCP ||
+	    pkt->ctinfo == UIPT_CT_RELATED_REPLY || pkt->fragoff ||
+	    pkt->thoff + 20 > pkt->len ||
+	    (pkt->hook == NF_INET_LOCAL_IN && !strcmp(pkt->in, "lo")))
+		return;
+	dir = pkt->ctinfo >= UIPT_CT_ESTABLISHED_REPLY;
+	this = &c->seqadj[dir];
+	other = &c->seqadj[!dir];
+	seq = get32(th + 4);
+	uipt_put32(th + 4, seq + (uint32_t)(seq_after(seq, this->pos) ? this->after
+								       : this->before));
+	if (th[13] & 0x10) {
+		ack = get32(th + 8);
+		uipt_put32(th + 8, ack - (uint32_t)(seq_after(ack - (uint32_t)other->before,
+							      other->pos) ?
+						    other->after : other->before));
+	}
+	uipt_pkt_fix_checksums(pkt);
+}
+
+/* nf_nat_mangle_tcp_packet: len bytes at off in the payload become
+ * the text; a change of length is remembered for the stream. */
+static bool mangle(struct help_ctx *h, unsigned int off, unsigned int len,
+		   const char *text)
+{
+	struct xt_pkt *pkt = h->pkt;
+	unsigned int at = (unsigned int)(h->data - pkt->data) + off;
+	unsigned int tlen = (unsigned int)strlen(text);
+	unsigned int nlen = pkt->len - len + tlen;
+	uint32_t seq = get32(pkt->data + pkt->thoff + 4);
+
+	if (nlen > pkt->room || nlen > 65535)
+		return false;
+	memmove(pkt->data + at + tlen, pkt->data + at + len, pkt->len - at - len);
+	memcpy(pkt->data + at, text, tlen);
+	pkt->len = nlen;
+	uipt_put16(pkt->data + 2, (uint16_t)nlen);
+	uipt_pkt_fix_checksums(pkt);
+	h->len = h->len - len + tlen;
+	seqadj_set(h->c, h->dir, seq, (int32_t)tlen - (int32_t)len);
+	return true;
 }
 
 /* ---- ftp ---- */
@@ -245,6 +355,8 @@ static unsigned int tftp_help(struct help_ctx *h, const struct helper_model *m)
 struct ftp_cmd {
 	uint32_t addr;		/* network order */
 	uint16_t port;		/* network order */
+	int type;		/* index in ftp_patterns[dir] */
+	unsigned int off, len;	/* the numbers in the payload */
 };
 
 /*
@@ -295,6 +407,7 @@ static unsigned int rfc1123(const char *p, size_t n, struct ftp_cmd *c, char ter
 	(void)term;
 	while (i < n && !isdigit((unsigned char)p[i]))
 		i++;
+	c->off += (unsigned int)i;
 	return i == n ? 0 : rfc959(p + i, n - i, c, 0);
 }
 
@@ -377,7 +490,9 @@ static int ftp_find(const char *p, size_t n, const struct ftp_pattern *pat,
 		}
 		i++;
 	}
-	return pat->num(p + i, n - i, c, pat->term) ? 1 : -1;
+	c->off = (unsigned int)i;
+	c->len = pat->num(p + i, n - i, c, pat->term);
+	return c->len ? 1 : -1;
 }
 
 static bool ftp_at_line_start(const struct uipt_ev_conn *c, int dir, uint32_t seq)
@@ -408,6 +523,67 @@ static void ftp_line_end(struct uipt_ev_conn *c, int dir, uint32_t seq)
 
 static const char *const ftp_names[2][2] = { { "PORT", "EPRT" }, { "227", "229" } };
 
+/* nf_nat_exp_find_port: the port named if free, else another. */
+static bool nat_port(struct help_ctx *h, const struct helper_model *m,
+		     struct uipt_ct_expect *x)
+{
+	unsigned int port = ntohs(x->tuple.dport), first = port;
+
+	for (unsigned int tries = 0; port <= 65535 && tries <= 128; tries++, port++) {
+		x->tuple.dport = htons((uint16_t)port);
+		if (!expect_insert(h->ev->ct, x, m->max_expected, h->pkt->now_ns)) {
+			if (port != first)
+				note(h, "port %u is expected already: %u taken (the kernel "
+				     "picks one at random)", first, port);
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * nf_nat_ftp: on a NATed control connection the address (and port) in
+ * the command becomes the one the other side must use, the expectation
+ * is for that, and the data connection will be NATed as the master is.
+ */
+static unsigned int ftp_nat(struct help_ctx *h, const struct helper_model *m,
+			    const struct ftp_cmd *cmd, const char *name)
+{
+	const struct uipt_conn *k = &h->c->c;
+	int dir = h->dir;
+	uint32_t a = k->tuple[!dir].dst.ip;
+	const uint8_t *b = (const uint8_t *)&a;
+	struct uipt_ct_expect *x = expect_new(h, m, k->tuple[!dir].src.ip, a, cmd->port);
+	char text[40];
+	unsigned int port;
+
+	x->follow = true;
+	x->dir = (uint8_t)!dir;
+	x->saved_port = cmd->port;
+	if (!nat_port(h, m, x)) {
+		free(x);
+		note(h, "%s: all ports in use: packet dropped", name);
+		return NF_DROP;
+	}
+	port = ntohs(x->tuple.dport);
+	if (cmd->type == 0)
+		snprintf(text, sizeof(text), "%u,%u,%u,%u,%u,%u", b[0], b[1], b[2], b[3],
+			 port >> 8, port & 0xff);
+	else if (dir == UIPT_DIR_ORIGINAL)
+		snprintf(text, sizeof(text), "|1|%u.%u.%u.%u|%u|", b[0], b[1], b[2], b[3], port);
+	else
+		snprintf(text, sizeof(text), "|||%u|", port);
+	if (!mangle(h, cmd->off, cmd->len, text)) {
+		uipt_ct_expect_unlink(h->ev->ct, x);
+		free(x);
+		note(h, "%s: cannot mangle the packet: dropped", name);
+		return NF_DROP;
+	}
+	note(h, "%s: nf_nat_ftp writes %s", name, text);
+	note_expect(h, x, name, "expects");
+	return NF_ACCEPT;
+}
+
 static unsigned int ftp_expect(struct help_ctx *h, const struct helper_model *m,
 			       const struct ftp_cmd *cmd, const char *name)
 {
@@ -421,6 +597,8 @@ static unsigned int ftp_expect(struct help_ctx *h, const struct helper_model *m,
 		     "(loose=0)", name);
 		return NF_ACCEPT;
 	}
+	if (k->status & IPS_NAT_MASK)
+		return ftp_nat(h, m, cmd, name);
 	return expect(h, m, k->tuple[!dir].src.ip, k->tuple[!dir].dst.ip, cmd->port, name);
 }
 
@@ -429,8 +607,9 @@ static unsigned int ftp_help(struct help_ctx *h, const struct helper_model *m)
 	const uint8_t *th = h->pkt->data + h->pkt->thoff;
 	const char *p = (const char *)h->data;
 	unsigned int ret = NF_ACCEPT;
-	uint32_t seq;
 	struct ftp_cmd cmd;
+	uint32_t seq, end;
+	bool nl;
 	int found = 0, i;
 
 	/* Until there has been traffic both ways, packets are not read. */
@@ -439,12 +618,16 @@ static unsigned int ftp_help(struct help_ctx *h, const struct helper_model *m)
 		return NF_ACCEPT;
 	if (!h->len)
 		return NF_ACCEPT;
-	seq = (uint32_t)th[4] << 24 | (uint32_t)th[5] << 16 | (uint32_t)th[6] << 8 | th[7];
+	seq = get32(th + 4);
+	/* Where the next line starts, in the sender's own numbers. */
+	end = seq + h->len;
+	nl = p[h->len - 1] == '\n';
 	if (ftp_at_line_start(h->c, h->dir, seq)) {
+		memset(&cmd, 0, sizeof(cmd));
 		cmd.addr = h->c->c.tuple[h->dir].src.ip;
-		cmd.port = 0;
 		for (i = 0; i < 2 && !found; i++)
 			found = ftp_find(p, h->len, &ftp_patterns[h->dir][i], &cmd);
+		cmd.type = i - 1;
 		if (found < 0) {
 			/* Tracking must stay exact: the kernel drops it. */
 			note(h, "partial %s command: packet dropped", ftp_names[h->dir][i - 1]);
@@ -453,8 +636,8 @@ static unsigned int ftp_help(struct help_ctx *h, const struct helper_model *m)
 		if (found)
 			ret = ftp_expect(h, m, &cmd, ftp_names[h->dir][i - 1]);
 	}
-	if (p[h->len - 1] == '\n')
-		ftp_line_end(h->c, h->dir, seq + h->len);
+	if (nl)
+		ftp_line_end(h->c, h->dir, end);
 	return ret;
 }
 

@@ -151,6 +151,7 @@ struct ev_helper_conn {
 	uint32_t nl_seq[2][2];
 	uint8_t nl_num[2];
 	uint8_t pad[6];
+	struct uipt_seqadj seqadj[2];
 };
 
 struct ev_expect_rec {
@@ -158,13 +159,15 @@ struct ev_expect_rec {
 	uint32_t master_id, id;
 	uint64_t timeout_ns;
 	char helper[16];
-	uint16_t sport_mask;
-	uint8_t pad[6];
+	uint16_t sport_mask, saved_port;
+	uint8_t follow, dir;
+	uint8_t pad[2];
 };
 
 static bool has_helper_state(const struct uipt_ev_conn *c)
 {
-	return c->master_id || c->ftp_nl_num[0] || c->ftp_nl_num[1];
+	return c->master_id || c->ftp_nl_num[0] || c->ftp_nl_num[1] ||
+	       (c->c.status & IPS_SEQ_ADJUST);
 }
 
 static int by_id(const void *a, const void *b)
@@ -186,6 +189,7 @@ static void load_helper_conns(struct uipt_ct_table *ct, struct ev_helper_conn *r
 		memcpy(c->master_helper, h->master_helper, sizeof(c->master_helper));
 		memcpy(c->ftp_nl_seq, h->nl_seq, sizeof(c->ftp_nl_seq));
 		memcpy(c->ftp_nl_num, h->nl_num, sizeof(c->ftp_nl_num));
+		memcpy(c->seqadj, h->seqadj, sizeof(c->seqadj));
 	}
 }
 
@@ -211,6 +215,9 @@ static void load_expects(struct uipt_ct_table *ct, const char *p, size_t n)
 		memcpy(x->helper, r.helper, sizeof(x->helper));
 		x->helper[sizeof(x->helper) - 1] = '\0';
 		x->sport_mask = r.sport_mask;
+		x->saved_port = r.saved_port;
+		x->follow = r.follow;
+		x->dir = r.dir & 1;
 		*tail = x;
 		tail = &x->next;
 	}
@@ -414,6 +421,7 @@ static void put_helper(struct uipt_ct_table *ct, uint64_t now, char **buf, size_
 		memcpy(r.master_helper, c->master_helper, sizeof(r.master_helper));
 		memcpy(r.nl_seq, c->ftp_nl_seq, sizeof(r.nl_seq));
 		memcpy(r.nl_num, c->ftp_nl_num, sizeof(r.nl_num));
+		memcpy(r.seqadj, c->seqadj, sizeof(r.seqadj));
 		put(buf, len, cap, &r, sizeof(r));
 	}
 	for (struct uipt_ct_expect *x = ct->expects; x; x = x->next) {
@@ -427,6 +435,9 @@ static void put_helper(struct uipt_ct_table *ct, uint64_t now, char **buf, size_
 		r.timeout_ns = x->timeout_ns;
 		memcpy(r.helper, x->helper, sizeof(r.helper));
 		r.sport_mask = x->sport_mask;
+		r.saved_port = x->saved_port;
+		r.follow = x->follow;
+		r.dir = x->dir;
 		put(buf, len, cap, &r, sizeof(r));
 	}
 	(*nsections)++;

@@ -288,6 +288,7 @@ static unsigned int station(struct uipt_eval *ev, struct xt_pkt *pkt,
 			return NF_ACCEPT;
 		if (uipt_ct_help(ev, pkt) != NF_ACCEPT)
 			return NF_DROP;
+		uipt_ct_seq_adjust(pkt);
 		uipt_ct_confirm(ev, pkt);
 		return NF_ACCEPT;
 	case S_END:

@@ -120,6 +120,16 @@ need_helper() {
 	kcompare_ext tftp
 }
 
+@test "kernel ext: ftp helper through SNAT and DNAT (nf_nat_ftp: rewritten commands, adjusted sequence numbers)" {
+	need_helper ftp tcp
+	kcompare_ext ftp-nat
+}
+
+@test "kernel ext: tftp helper through MASQUERADE (the answer follows the master's NAT)" {
+	need_helper tftp udp
+	kcompare_ext tftp-nat
+}
+
 @test "kernel ext: osf (no fingerprints loaded)" {
 	need_match osf filter -A FORWARD -p tcp -m osf --genre Linux
 	kcompare_ext osf
