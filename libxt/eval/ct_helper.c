@@ -10,7 +10,10 @@
  *
  * Modelled: ftp (PORT, EPRT, 227, 229, read only at the start of a line
  * the helper has seen end, as nf_conntrack_ftp reads them) and tftp (a
- * read or write request expects the server's answer from any port).
+ * read or write request expects the server's answer from any port), with
+ * their NAT halves: on a NATed master nf_nat_ftp rewrites the command
+ * (sequence numbers of the stream are adjusted from then on, seqadj) and
+ * the expected connection is NATed as its master (nf_nat_follow_master).
  * Other helpers are assigned and listed, their payload is not read.
  */
 #include <arpa/inet.h>
@@ -299,6 +302,28 @@ static uint32_t get32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
+/* nf_ct_sack_adjust: SACK blocks acknowledge the other stream too. */
+static void sack_adjust(uint8_t *th, unsigned int optlen, const struct uipt_seqadj *other)
+{
+	uint8_t *o = th + 20;
+
+	for (unsigned int i = 0; i < optlen;) {
+		unsigned int n = o[i] < 2 ? 1 : (i + 1 < optlen ? o[i + 1] : 0);
+
+		if (o[i] == 0 || n < 1 || i + n > optlen)
+			return;
+		if (o[i] == 5 && n >= 10 && (n - 2) % 8 == 0)
+			for (unsigned int k = i + 2; k < i + n; k += 4) {
+				uint32_t e = get32(o + k);
+
+				uipt_put32(o + k, e - (uint32_t)(seq_after(e - (uint32_t)other->before,
+									   other->pos) ?
+								 other->after : other->before));
+			}
+		i += n;
+	}
+}
+
 void uipt_ct_seq_adjust(struct xt_pkt *pkt)
 {
 	const struct uipt_ev_conn *c = (const struct uipt_ev_conn *)pkt->ct;
@@ -323,6 +348,8 @@ void uipt_ct_seq_adjust(struct xt_pkt *pkt)
 		uipt_put32(th + 8, ack - (uint32_t)(seq_after(ack - (uint32_t)other->before,
 							      other->pos) ?
 						    other->after : other->before));
+		if ((th[12] >> 4) * 4u > 20 && pkt->thoff + (th[12] >> 4) * 4u <= pkt->len)
+			sack_adjust(th, (th[12] >> 4) * 4u - 20, other);
 	}
 	uipt_pkt_fix_checksums(pkt);
 }

@@ -220,3 +220,40 @@ EXP_PORT='proto=6 src=203.0.113.2 dst=198.51.100.2 sport=0 dport=51210 mask-src=
 	run uconntrack -C expect
 	assert_output 0
 }
+
+@test "helpers: through MASQUERADE, nf_nat_ftp rewrites PORT and the stream's sequence numbers follow" {
+	uiptables-restore <<-'EOF2'
+	*raw
+	-A PREROUTING -p tcp -m tcp --dport 21 -j CT --helper ftp
+	COMMIT
+	*nat
+	-A POSTROUTING -s 198.51.100.0/24 -o eth1 -j MASQUERADE
+	COMMIT
+	EOF2
+	local s='-p tcp -s 203.0.113.2 -d 203.0.113.1 --sport 21 --dport 41000'
+	pkt 100 -i eth0 $C --syn >/dev/null
+	pkt 100 -i eth1 $s --flags SYN,ACK >/dev/null
+	pkt 100 -i eth0 $C --flags ACK >/dev/null
+	pkt 101 -i eth1 $s --flags PSH,ACK --payload $'220 ready\r\n' >/dev/null
+	pkt 101 -i eth0 $C --flags PSH,ACK --payload $'USER ftp\r\n' >/dev/null
+	# 198,51,100,2 becomes 203,0,113,1: a byte shorter
+	run pkt 102 -i eth0 $C --flags PSH,ACK --payload $'PORT 198,51,100,2,200,10\r\n' --json
+	assert_output --partial '"text":"ftp: PORT: nf_nat_ftp writes 203,0,113,1,200,10"'
+	assert_output --partial "$(printf 'PORT 203,0,113,1,200,10\r\n' | xxd -p -c 256)"
+	# the next segment of the client moves back by that byte; the
+	# server's acknowledgement (of the shorter stream) is moved forward
+	run pkt 103 -i eth0 $C --flags PSH,ACK --payload $'LIST\r\n'
+	assert_line --regexp '^  leaves: .* SRC=203.0.113.1 .* SEQ=1000036 ACK=2000012 '
+	run pkt 103 -i eth1 $s --flags ACK
+	assert_line --regexp '^packet 1: .* SEQ=2000012 ACK=1000042 '
+	assert_line --regexp '^  leaves: .* DST=198.51.100.2 .* SEQ=2000012 ACK=1000043 '
+	# SACK blocks too (nf_ct_sack_adjust): 1000032-1000040 become +1
+	run pkt 103 -i eth1 $s --flags ACK --tcp-option nop --tcp-option nop \
+		--tcp-option sack=000f4260000f4268 --json
+	assert_output --regexp '"final":\{[^}]*"hex":"[0-9a-f]*0101050a000f4261000f4269'
+	# the data connection comes to FW's address and follows the master
+	run pkt 104 -i eth1 -p tcp -s 203.0.113.2 -d 203.0.113.1 --sport 20 --dport 51210 --syn
+	assert_line --partial "conntrack: RELATED"
+	assert_line --regexp '^  leaves: IN=eth1 OUT=eth0 SRC=203.0.113.2 DST=198.51.100.2 .* SPT=20 DPT=51210 '
+	refute_line --partial "nat:PREROUTING"
+}
