@@ -332,7 +332,7 @@ static void expectation_or_helper(struct uipt_eval *ev, struct uipt_ev_conn *c,
 	if (ev->ct->expects)
 		x = uipt_ct_expect_take(ev->ct, &c->c.tuple[0], cp->now, &master);
 	if (x) {
-		uipt_ct_expected(c, x, master);
+		uipt_ct_expected(c, master);
 		if (x->follow)
 			uipt_nat_follow(ev, c, master, x);
 		uipt_result_note(ev->res, (int)cp->pkt->hook, "conntrack",

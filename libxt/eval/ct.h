@@ -46,7 +46,6 @@ struct uipt_ct_expect {
 	struct uipt_tuple master;	/* the master's original tuple */
 	char helper[16];
 	uint64_t timeout_ns;
-	uint32_t id;
 	/* NAT of the master (nf_nat_follow_master): the new connection is
 	 * NATed as the master is, towards the port the payload named. */
 	bool follow;
@@ -130,8 +129,7 @@ int32_t uipt_ct_seq_offset(const struct uipt_ev_conn *c, int dir, uint32_t seq);
 /* nf_ct_seq_adjust at the confirm hook, for connections NAT resized. */
 void uipt_ct_seq_adjust(struct xt_pkt *pkt);
 /* A new connection (not in the table yet) meets its expectation. */
-void uipt_ct_expected(struct uipt_ev_conn *c, const struct uipt_ct_expect *x,
-		      const struct uipt_ev_conn *master);
+void uipt_ct_expected(struct uipt_ev_conn *c, const struct uipt_ev_conn *master);
 
 /* The conntrack hooks (conntrack.c). */
 /* PREROUTING/OUTPUT at -200: attaches pkt->ct and ctinfo.  Returns false

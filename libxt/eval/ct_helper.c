@@ -112,10 +112,8 @@ struct uipt_ct_expect *uipt_ct_expect_take(struct uipt_ct_table *t,
 	return NULL;
 }
 
-void uipt_ct_expected(struct uipt_ev_conn *c, const struct uipt_ct_expect *x,
-		      const struct uipt_ev_conn *master)
+void uipt_ct_expected(struct uipt_ev_conn *c, const struct uipt_ev_conn *master)
 {
-	(void)x;
 	c->c.status |= IPS_EXPECTED;
 	c->c.mark = master->c.mark;
 	c->c.secmark = master->c.secmark;

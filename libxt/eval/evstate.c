@@ -156,7 +156,7 @@ struct ev_helper_conn {
 
 struct ev_expect_rec {
 	struct uipt_tuple tuple, master;
-	uint32_t master_id, id;
+	uint32_t master_id, pad0;
 	uint64_t timeout_ns;
 	char helper[16];
 	uint16_t sport_mask, saved_port;
@@ -210,7 +210,6 @@ static void load_expects(struct uipt_ct_table *ct, const char *p, size_t n)
 		x->tuple = r.tuple;
 		x->master = r.master;
 		x->master_id = r.master_id;
-		x->id = r.id;
 		x->timeout_ns = r.timeout_ns;
 		memcpy(x->helper, r.helper, sizeof(x->helper));
 		x->helper[sizeof(x->helper) - 1] = '\0';
@@ -431,7 +430,6 @@ static void put_helper(struct uipt_ct_table *ct, uint64_t now, char **buf, size_
 		r.tuple = x->tuple;
 		r.master = x->master;
 		r.master_id = x->master_id;
-		r.id = x->id;
 		r.timeout_ns = x->timeout_ns;
 		memcpy(r.helper, x->helper, sizeof(r.helper));
 		r.sport_mask = x->sport_mask;
