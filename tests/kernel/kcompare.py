@@ -13,7 +13,8 @@ fills in TCP sequence numbers as a peer would; the same bytes, built with
 scapy, are then sent into FW.  Compared per packet: which rules' and
 policies' counters rose (iptables-legacy-save -c before/after), and what
 arrived at A or B (addresses, ports, TTL) against the packet uiptables says
-leaves; at the end the conntrack tables, timeouts aside.
+leaves; at the end the conntrack tables, timeouts aside, and the expectation
+tables (conntrack -L expect), timeouts within a second.
 
 A packets line `sleep SECONDS` pauses both clocks' packets (the trace is
 stamped with real time), for rate matches like limit.
