@@ -465,8 +465,10 @@ static void default_seq(struct uipt_eval *ev, struct uipt_pktspec *s)
 				s->seq -= 1;		/* a retransmitted SYN */
 		}
 	}
+	/* The other side's stream as it arrives here: after NAT resized it. */
 	if (!s->has_ack && (flags & TH_ACK) && st)
-		s->ack = st->seen[!dir].td_end;
+		s->ack = st->seen[!dir].td_end +
+			 (uint32_t)uipt_ct_seq_offset(c, !dir, st->seen[!dir].td_end - 1);
 }
 
 /* ---- running ---- */

@@ -256,7 +256,7 @@ static const struct {
 	{ "pptp", IPPROTO_TCP }, { "Q.931", IPPROTO_TCP }, { "sip", IPPROTO_TCP },
 	{ "amanda", IPPROTO_UDP }, { "tftp", IPPROTO_UDP }, { "sip", IPPROTO_UDP },
 	{ "netbios-ns", IPPROTO_UDP }, { "snmp", IPPROTO_UDP }, { "RAS", IPPROTO_UDP },
-	{ "snmp_trap", IPPROTO_UDP },
+	{ "snmp_trap", IPPROTO_UDP }, { "H.245", IPPROTO_UDP },
 };
 
 static int check_helper(const struct xt_check_param *par, const char *name)
@@ -319,15 +319,28 @@ static int CT2_check(const struct xt_check_param *par)
 			    info->timeout, sizeof(info->timeout));
 }
 
-/* xt_ct_target: a packet already seen (looped back) is left alone. */
-static unsigned int ct_apply(struct xt_pkt *pkt, uint16_t flags)
+/*
+ * xt_ct_target: a packet already seen (looped back), or given a template
+ * by an earlier CT rule, is left alone.  The template's helper goes to
+ * the connection the packet creates (not to one it already belongs to,
+ * nor to one an expectation waits for).
+ */
+static unsigned int ct_apply(struct xt_pkt *pkt, uint16_t flags, const char *helper,
+			     size_t hsize, uint16_t zone)
 {
-	if (pkt->ct || pkt->untracked)
+	if (pkt->ct || pkt->untracked || pkt->ct_tmpl)
 		return XT_CONTINUE;
-	if (flags & XT_CT_NOTRACK)
+	if (flags & XT_CT_NOTRACK) {
 		pkt->ops->untrack(pkt);
-	else
-		pkt->ops->assume(pkt, "CT template (zone, helper, events) not modelled");
+		return XT_CONTINUE;
+	}
+	pkt->ct_tmpl = true;
+	memcpy(pkt->ct_helper, helper, hsize < sizeof(pkt->ct_helper) ?
+	       hsize : sizeof(pkt->ct_helper));
+	pkt->ct_helper[sizeof(pkt->ct_helper) - 1] = '\0';
+	if (zone || (flags & XT_CT_ZONE_MARK))
+		pkt->ops->assume(pkt, "CT template: the zone is not modelled "
+				 "(the connection is tracked in zone 0)");
 	return XT_CONTINUE;
 }
 
@@ -335,14 +348,14 @@ static unsigned int CT0_target(struct xt_pkt *pkt, const struct xt_action_param 
 {
 	const struct xt_ct_target_info *info = par->data;
 
-	return ct_apply(pkt, info->flags);
+	return ct_apply(pkt, info->flags, info->helper, sizeof(info->helper), info->zone);
 }
 
 static unsigned int CT_target(struct xt_pkt *pkt, const struct xt_action_param *par)
 {
 	const struct xt_ct_target_info_v1 *info = par->data;
 
-	return ct_apply(pkt, info->flags);
+	return ct_apply(pkt, info->flags, info->helper, sizeof(info->helper), info->zone);
 }
 
 #define CT_HOOKS ((1 << NF_INET_PRE_ROUTING) | (1 << NF_INET_LOCAL_OUT))

@@ -52,18 +52,22 @@ static void helper_save(FILE *f, const struct ipt_ip *ip, const void *data)
 }
 
 /*
- * helper_mt: only a connection with a master has a helper to compare.
- * The evaluator keeps no master: one that came from an expectation is
- * left to assumption.
+ * helper_mt: only a connection with a master (one a helper expected) has
+ * a helper to compare: the master's.  The name given matches if it
+ * begins with the helper's (the kernel compares strlen(helper) bytes);
+ * an empty one matches any helper.
  */
 static bool helper_match(const struct xt_pkt *pkt, struct xt_action_param *par)
 {
 	const struct xt_helper_info *info = par->data;
+	const char *h;
 
-	if (!pkt->ct || pkt->untracked || !(pkt->ct->status & IPS_EXPECTED))
+	if (!pkt->ct || pkt->untracked || !pkt->ops->master_helper ||
+	    !(h = pkt->ops->master_helper(pkt)))
 		return info->invert;
-	pkt->ops->assume((struct xt_pkt *)pkt, "helper of the master connection");
-	return pkt->assume_unknown_match;
+	if (!info->name[0])
+		return !info->invert;
+	return info->invert ^ !strncmp(h, info->name, strlen(h));
 }
 
 static struct xtables_match helper_match_ext = {

@@ -183,6 +183,8 @@ static struct nf_conntrack *to_nfct(const struct uipt_conn *c, uint64_t at,
 		nfct_set_attr_u32(ct, ATTR_SECMARK, c->secmark);
 	if (c->tuple[0].l4proto == IPPROTO_TCP)
 		nfct_set_attr_u8(ct, ATTR_TCP_STATE, c->proto.tcp.state);
+	if (c->helper[0])
+		nfct_set_attr(ct, ATTR_HELPER_NAME, c->helper);
 	set_from_msg(ct, c, use);
 	return ct;
 }
@@ -197,6 +199,19 @@ void uipt_ct_format(const struct uipt_conn *c, uint64_t now, char *buf, size_t n
 		abort();
 	nfct_snprintf(buf, n, ct, NFCT_T_UNKNOWN, NFCT_O_DEFAULT, 0);
 	nfct_destroy(ct);
+}
+
+/* A connection a helper expected holds a reference to its master. */
+static uint32_t children(const struct ct_source *src, const struct uipt_ev_conn *m,
+			 uint64_t at)
+{
+	uint32_t n = 0;
+
+	if (!m->c.helper[0])
+		return 0;
+	for (const struct uipt_ev_conn *c = src->st.ct->list; c; c = c->lnext)
+		n += c->master_id == m->c.id && c->c.timeout_ns > at;
+	return n;
 }
 
 static int pass(const struct uipt_conn *c, uint64_t at, uint32_t use,
@@ -289,7 +304,7 @@ static int walk(struct ct_source *src, struct walk *w)
 			continue;
 		w->n++;
 		if (w->cb)
-			ret = pass(&c->c, at, 1, w->cb, w->data);
+			ret = pass(&c->c, at, 1 + children(src, c, at), w->cb, w->data);
 	}
 	return ret < 0 ? ret : 0;
 }
@@ -335,7 +350,7 @@ static int eval_get(struct ct_source *src, const struct nf_conntrack *tuple,
 
 	if ((ret = load(src)) < 0 || (ret = find(src, tuple, &c)) < 0)
 		return ret;
-	ret = pass(&c->c, now(src), 2, cb, data);
+	ret = pass(&c->c, now(src), 2 + children(src, c, now(src)), cb, data);
 	return ret < 0 ? ret : 0;
 }
 
@@ -528,43 +543,163 @@ static int no_events(struct ct_source *src, unsigned int event_mask,
 		      "changes packet by packet)");
 }
 
-/* The evaluator runs no helpers: its expectation table is always empty. */
+/* ---- expectations ---- */
+
+static struct nf_conntrack *tuple_ct(const struct uipt_tuple *t)
+{
+	struct nf_conntrack *ct = nfct_new();
+
+	if (ct)
+		set_tuple(ct, t, false);
+	return ct;
+}
+
+/* What ctnetlink sends: the master's and the expected tuple, the mask
+ * (addresses whole, the source port as the helper left it), the seconds
+ * left, class 0 and the helper. */
+static struct nf_expect *to_nfexp(const struct uipt_ct_expect *x, uint64_t at)
+{
+	struct uipt_tuple m = x->tuple;
+	struct nf_conntrack *master = tuple_ct(&x->master), *exp = tuple_ct(&x->tuple);
+	struct nf_conntrack *mask;
+	struct nf_expect *e = nfexp_new();
+
+	m.src.ip = m.dst.ip = 0xffffffff;
+	m.sport = x->sport_mask;
+	m.dport = 0xffff;
+	mask = tuple_ct(&m);
+	if (e && master && exp && mask) {
+		nfexp_set_attr(e, ATTR_EXP_MASTER, master);
+		nfexp_set_attr(e, ATTR_EXP_EXPECTED, exp);
+		nfexp_set_attr(e, ATTR_EXP_MASK, mask);
+		nfexp_set_attr_u32(e, ATTR_EXP_TIMEOUT, x->timeout_ns > at ?
+				   (uint32_t)((x->timeout_ns - at) / NS_PER_S) : 0);
+		nfexp_set_attr_u32(e, ATTR_EXP_CLASS, 0);
+		nfexp_set_attr(e, ATTR_EXP_HELPER_NAME, x->helper);
+	} else if (e) {
+		nfexp_destroy(e);
+		e = NULL;
+	}
+	nfct_destroy(master);
+	nfct_destroy(exp);
+	nfct_destroy(mask);
+	return e;
+}
+
 static int exp_dump(struct ct_source *src, uint8_t family, ct_expect_cb cb, void *data)
 {
-	(void)src; (void)family; (void)cb; (void)data;
-	return 0;
+	uint64_t at;
+	int ret = 0;
+
+	if (family && family != AF_INET)
+		return 0;
+	if ((ret = load(src)) < 0)
+		return ret;
+	at = now(src);
+	for (struct uipt_ct_expect *x = src->st.ct->expects; x && !ret; x = x->next) {
+		struct nf_expect *e;
+
+		if (x->timeout_ns <= at)
+			continue;
+		if (!(e = to_nfexp(x, at)))
+			return -ENOMEM;
+		ret = cb(e, data);
+		nfexp_destroy(e);
+	}
+	return ret < 0 ? ret : 0;
+}
+
+/* ctnetlink's lookup: the tuple given as a packet's, under each
+ * expectation's mask. */
+static int exp_find(struct ct_source *src, const struct nf_expect *exp,
+		    struct uipt_ct_expect **out)
+{
+	const struct nf_conntrack *ct = nfexp_get_attr(exp, ATTR_EXP_EXPECTED);
+	struct uipt_tuple t;
+	uint64_t at;
+	int ret;
+
+	if (!ct || !is_ipv4(ct) || !tuple_of(ct, false, &t))
+		return -EINVAL;
+	if ((ret = load(src)) < 0)
+		return ret;
+	at = now(src);
+	for (struct uipt_ct_expect *x = src->st.ct->expects; x; x = x->next)
+		if (x->timeout_ns > at && t.src.ip == x->tuple.src.ip &&
+		    t.dst.ip == x->tuple.dst.ip && t.dport == x->tuple.dport &&
+		    (t.sport & x->sport_mask) == (x->tuple.sport & x->sport_mask) &&
+		    t.l4proto == x->tuple.l4proto) {
+			*out = x;
+			return 0;
+		}
+	return -ENOENT;
 }
 
 static int exp_get(struct ct_source *src, const struct nf_expect *exp,
 		   ct_expect_cb cb, void *data)
 {
-	(void)src; (void)exp; (void)cb; (void)data;
-	return -ENOENT;
+	struct uipt_ct_expect *x;
+	struct nf_expect *e;
+	int ret;
+
+	if ((ret = exp_find(src, exp, &x)) < 0)
+		return ret;
+	if (!(e = to_nfexp(x, now(src))))
+		return -ENOMEM;
+	ret = cb(e, data);
+	nfexp_destroy(e);
+	return ret < 0 ? ret : 0;
 }
 
 static int exp_create(struct ct_source *src, const struct nf_expect *exp)
 {
 	(void)exp;
-	return failed(src, -EOPNOTSUPP, "the evaluator runs no helpers and keeps "
-		      "no expectations; use --kernel");
+	return failed(src, -EOPNOTSUPP, "expectations are made by the evaluator's "
+		      "helpers (ftp, tftp), not created by hand; use --kernel");
 }
 
 static int exp_delete(struct ct_source *src, const struct nf_expect *exp)
 {
-	(void)src; (void)exp;
-	return -ENOENT;
+	struct uipt_ct_expect *x;
+	int ret;
+
+	if ((ret = exp_find(src, exp, &x)) < 0)
+		return ret;
+	uipt_ct_expect_unlink(src->st.ct, x);
+	free(x);
+	changed(src);
+	return commit(src);
 }
 
 static int exp_flush(struct ct_source *src, uint8_t family)
 {
-	(void)src; (void)family;
-	return 0;
+	int ret;
+
+	if (family && family != AF_INET)
+		return 0;
+	if ((ret = load(src)) < 0)
+		return ret;
+	while (src->st.ct->expects) {
+		struct uipt_ct_expect *x = src->st.ct->expects;
+
+		uipt_ct_expect_unlink(src->st.ct, x);
+		free(x);
+	}
+	changed(src);
+	return commit(src);
 }
 
 static int exp_count(struct ct_source *src, unsigned int *count)
 {
-	(void)src;
+	uint64_t at;
+	int ret;
+
 	*count = 0;
+	if ((ret = load(src)) < 0)
+		return ret;
+	at = now(src);
+	for (struct uipt_ct_expect *x = src->st.ct->expects; x; x = x->next)
+		*count += x->timeout_ns > at;
 	return 0;
 }
 

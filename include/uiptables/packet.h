@@ -79,6 +79,9 @@ struct uipt_eval_ops {
 	 * as ip_local_out does, once this packet's own way has ended. */
 	void (*emit)(struct xt_pkt *pkt, const uint8_t *bytes, unsigned int len,
 		     const struct uipt_emit *how);
+	/* The helper of the master of the packet's connection (the one
+	 * whose expectation it fulfilled), NULL if it has none. */
+	const char *(*master_helper)(const struct xt_pkt *pkt);
 };
 
 struct xt_pkt {
@@ -108,6 +111,10 @@ struct xt_pkt {
 	struct uipt_conn *ct;
 	enum uipt_ctinfo ctinfo;
 	bool untracked;
+	/* A CT template is attached (later CT rules leave the packet
+	 * alone), with the helper a connection it creates gets. */
+	bool ct_tmpl;
+	char ct_helper[16];
 
 	uint64_t now_ns;	/* packet clock, ns since the epoch */
 	struct uipt_host *host;

@@ -117,6 +117,12 @@ void uipt_ct_free(struct uipt_ct_table *t)
 		t->list = c->lnext;
 		free(c);
 	}
+	while (t->expects) {
+		struct uipt_ct_expect *x = t->expects;
+
+		t->expects = x->next;
+		free(x);
+	}
 	free(t->buckets);
 	free(t);
 }
@@ -234,6 +240,8 @@ void uipt_ct_remove(struct uipt_ct_table *t, struct uipt_ev_conn *c)
 		c->lnext->lprev = c->lprev;
 	t->count--;
 	c->confirmed = false;
+	/* A master that goes takes its expectations along. */
+	uipt_ct_expect_forget(t, c->c.id);
 }
 
 void uipt_ct_rehash(struct uipt_ct_table *t, struct uipt_ev_conn *c)
@@ -310,6 +318,32 @@ static bool proto_error(struct uipt_ct_pkt *cp, bool check_csum)
 	return false;
 }
 
+/*
+ * init_conntrack: a connection an expectation waits for is its master's
+ * (RELATED, the master's mark), and consumes it even if it dies
+ * unconfirmed; any other takes the CT template's helper.
+ */
+static void expectation_or_helper(struct uipt_eval *ev, struct uipt_ev_conn *c,
+				  struct uipt_ct_pkt *cp)
+{
+	struct uipt_ev_conn *master;
+	struct uipt_ct_expect *x = NULL;
+
+	if (ev->ct->expects)
+		x = uipt_ct_expect_take(ev->ct, &c->c.tuple[0], cp->now, &master);
+	if (x) {
+		uipt_ct_expected(c, master);
+		if (x->follow)
+			uipt_nat_follow(ev, c, master, x);
+		uipt_result_note(ev->res, (int)cp->pkt->hook, "conntrack",
+				 "expected by the %s helper of connection id %u: RELATED, "
+				 "mark %u taken from it", x->helper, master->c.id, master->c.mark);
+		free(x);
+	} else if (cp->pkt->ct_helper[0]) {
+		memcpy(c->c.helper, cp->pkt->ct_helper, sizeof(c->c.helper));
+	}
+}
+
 static struct uipt_ev_conn *new_conn(struct uipt_eval *ev, const struct uipt_tuple *tu,
 				     struct uipt_ct_pkt *cp)
 {
@@ -323,6 +357,7 @@ static struct uipt_ev_conn *new_conn(struct uipt_eval *ev, const struct uipt_tup
 	c->c.start_ns = cp->now;
 	c->c.acct = *ev->acct;
 	c->lprev = &c->lnext;
+	expectation_or_helper(ev, c, cp);
 	if (tu->l4proto == IPPROTO_TCP)
 		ok = uipt_ct_tcp_new(c, cp);
 	else if (tu->l4proto == IPPROTO_ICMP)
@@ -379,6 +414,8 @@ static void attach(struct uipt_eval *ev, struct xt_pkt *pkt, struct uipt_ev_conn
 		pkt->ctinfo = UIPT_CT_ESTABLISHED_REPLY;
 	else if (c->c.status & IPS_SEEN_REPLY)
 		pkt->ctinfo = UIPT_CT_ESTABLISHED;
+	else if (c->c.status & IPS_EXPECTED)
+		pkt->ctinfo = UIPT_CT_RELATED;
 	else
 		pkt->ctinfo = UIPT_CT_NEW;
 	pkt->ct = &c->c;

@@ -343,12 +343,18 @@ static void window_update(struct uipt_tcp_state *st, int dir, int index,
 }
 
 /* tcp_in_window: is the segment inside what both ends allow? */
-static enum win_ret in_window(struct uipt_tcp_state *st, int dir, int index,
+static enum win_ret in_window(struct uipt_ev_conn *c, int dir, int index,
 			      struct seg *s, struct uipt_ct_pkt *cp)
 {
+	struct uipt_tcp_state *st = &c->c.proto.tcp;
 	typeof(st->seen[0]) *snd = &st->seen[dir], *rcv = &st->seen[!dir];
 	uint32_t seq = s->seq, ack = s->ack, sack = s->ack, end = s->end;
 	enum win_ret r;
+
+	/* The receiver acknowledges what NAT made of the stream: back into
+	 * the sender's own numbers. */
+	ack -= (uint32_t)uipt_ct_seq_offset(c, !dir, ack - 1);
+	sack = ack;
 
 	if (snd->flags & IP_CT_TCP_FLAG_BE_LIBERAL)
 		return WIN_ACCEPT;
@@ -479,7 +485,7 @@ enum uipt_ct_ret uipt_ct_tcp_packet(struct uipt_ev_conn *c, struct uipt_ct_pkt *
 	ns = next_state[dir][index][old];
 	if ((r = special_states(c, dir, index, old, &ns, &s, cp)) >= 0)
 		return (enum uipt_ct_ret)r;
-	switch (in_window(st, dir, index, &s, cp)) {
+	switch (in_window(c, dir, index, &s, cp)) {
 	case WIN_IGNORE:
 		return CT_OK;	/* logged by the kernel, passed untouched */
 	case WIN_INVALID:

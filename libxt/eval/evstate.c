@@ -9,6 +9,9 @@
  *            named state shared by rules (recent lists) in sections of
  *            the table "@shared": the key, NUL-ended, then its bytes.
  *            Older readers skip them as a table they do not have.
+ *            Helper state in the section "@ct-helper": per connection
+ *            that has some (its master, ftp's line ends), then the
+ *            expectations.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -134,6 +137,112 @@ static struct uipt_ev_table *table_named(struct uipt_eval *ev, const char *name)
 }
 
 #define SHARED_SECTION "@shared"
+#define HELPER_SECTION "@ct-helper"
+
+/* ---- helper state ---- */
+
+struct ev_helper_head {
+	uint32_t nconns, nexpects;
+};
+
+struct ev_helper_conn {
+	uint32_t id, master_id;
+	char master_helper[16];
+	uint32_t nl_seq[2][2];
+	uint8_t nl_num[2];
+	uint8_t pad[6];
+	struct uipt_seqadj seqadj[2];
+};
+
+struct ev_expect_rec {
+	struct uipt_tuple tuple, master;
+	uint32_t master_id, pad0;
+	uint64_t timeout_ns;
+	char helper[16];
+	uint16_t sport_mask, saved_port;
+	uint8_t follow, dir;
+	uint8_t pad[2];
+};
+
+static bool has_helper_state(const struct uipt_ev_conn *c)
+{
+	return c->master_id || c->ftp_nl_num[0] || c->ftp_nl_num[1] ||
+	       (c->c.status & IPS_SEQ_ADJUST);
+}
+
+static int by_id(const void *a, const void *b)
+{
+	const struct ev_helper_conn *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static void load_helper_conns(struct uipt_ct_table *ct, struct ev_helper_conn *r, size_t n)
+{
+	qsort(r, n, sizeof(*r), by_id);
+	for (struct uipt_ev_conn *c = ct->list; c && n; c = c->lnext) {
+		struct ev_helper_conn key = { .id = c->c.id }, *h;
+
+		if (!(h = bsearch(&key, r, n, sizeof(*r), by_id)))
+			continue;
+		c->master_id = h->master_id;
+		memcpy(c->master_helper, h->master_helper, sizeof(c->master_helper));
+		memcpy(c->ftp_nl_seq, h->nl_seq, sizeof(c->ftp_nl_seq));
+		memcpy(c->ftp_nl_num, h->nl_num, sizeof(c->ftp_nl_num));
+		memcpy(c->seqadj, h->seqadj, sizeof(c->seqadj));
+	}
+}
+
+/* Expectations keep the file's order (newest first). */
+static void load_expects(struct uipt_ct_table *ct, const char *p, size_t n)
+{
+	struct uipt_ct_expect **tail = &ct->expects;
+
+	while (*tail)
+		tail = &(*tail)->next;
+	for (size_t i = 0; i < n; i++) {
+		struct ev_expect_rec r;
+		struct uipt_ct_expect *x = calloc(1, sizeof(*x));
+
+		if (!x)
+			abort();
+		memcpy(&r, p + i * sizeof(r), sizeof(r));
+		x->tuple = r.tuple;
+		x->master = r.master;
+		x->master_id = r.master_id;
+		x->timeout_ns = r.timeout_ns;
+		memcpy(x->helper, r.helper, sizeof(x->helper));
+		x->helper[sizeof(x->helper) - 1] = '\0';
+		x->sport_mask = r.sport_mask;
+		x->saved_port = r.saved_port;
+		x->follow = r.follow;
+		x->dir = r.dir & 1;
+		*tail = x;
+		tail = &x->next;
+	}
+}
+
+static int load_helper(struct uipt_ct_table *ct, const char *path, const char *p, size_t len)
+{
+	struct ev_helper_head h;
+	struct ev_helper_conn *r;
+	size_t clen;
+
+	if (len < sizeof(h))
+		return damaged(path, "helper section cut short");
+	memcpy(&h, p, sizeof(h));
+	clen = (size_t)h.nconns * sizeof(*r);
+	if ((len - sizeof(h)) / sizeof(*r) < h.nconns ||
+	    (len - sizeof(h) - clen) / sizeof(struct ev_expect_rec) < h.nexpects)
+		return damaged(path, "helper section sizes do not add up");
+	if (!(r = malloc(clen ? clen : 1)))
+		abort();
+	memcpy(r, p + sizeof(h), clen);
+	load_helper_conns(ct, r, h.nconns);
+	free(r);
+	load_expects(ct, p + sizeof(h) + clen, h.nexpects);
+	return 0;
+}
 
 static struct uipt_shared *shared_find(struct uipt_eval *ev, const char *key)
 {
@@ -213,6 +322,12 @@ static int load_sections(struct uipt_eval *ev, const char *path, const char *p,
 			p += s.len;
 			continue;
 		}
+		if (!strcmp(s.table, HELPER_SECTION)) {
+			if (load_helper(ev->ct, path, p, s.len) < 0)
+				return -1;
+			p += s.len;
+			continue;
+		}
 		t = table_named(ev, s.table);
 		/* Another ruleset: its rules start afresh, as after a restore. */
 		if (t && t->sum == s.sum && t->priv_len == s.len)
@@ -272,6 +387,58 @@ static void put_conns(struct uipt_ct_table *ct, uint64_t clock_ns, char **buf,
 		put(buf, len, cap, &r, sizeof(r));
 		h->nconns++;
 	}
+}
+
+/* After put_conns: only entries that were written have records. */
+static void put_helper(struct uipt_ct_table *ct, uint64_t now, char **buf, size_t *len,
+		       size_t *cap, uint32_t *nsections)
+{
+	struct ev_helper_head h = { 0 };
+	struct ev_section s;
+
+	uipt_ct_expect_expire(ct, now);
+	for (struct uipt_ev_conn *c = ct->list; c; c = c->lnext)
+		h.nconns += has_helper_state(c);
+	for (struct uipt_ct_expect *x = ct->expects; x; x = x->next)
+		h.nexpects++;
+	if (!h.nconns && !h.nexpects)
+		return;
+	memset(&s, 0, sizeof(s));
+	snprintf(s.table, sizeof(s.table), "%s", HELPER_SECTION);
+	s.len = sizeof(h) + h.nconns * sizeof(struct ev_helper_conn) +
+		h.nexpects * sizeof(struct ev_expect_rec);
+	put(buf, len, cap, &s, sizeof(s));
+	put(buf, len, cap, &h, sizeof(h));
+	for (struct uipt_ev_conn *c = ct->list; c; c = c->lnext) {
+		struct ev_helper_conn r;
+
+		if (!has_helper_state(c))
+			continue;
+		memset(&r, 0, sizeof(r));
+		r.id = c->c.id;
+		r.master_id = c->master_id;
+		memcpy(r.master_helper, c->master_helper, sizeof(r.master_helper));
+		memcpy(r.nl_seq, c->ftp_nl_seq, sizeof(r.nl_seq));
+		memcpy(r.nl_num, c->ftp_nl_num, sizeof(r.nl_num));
+		memcpy(r.seqadj, c->seqadj, sizeof(r.seqadj));
+		put(buf, len, cap, &r, sizeof(r));
+	}
+	for (struct uipt_ct_expect *x = ct->expects; x; x = x->next) {
+		struct ev_expect_rec r;
+
+		memset(&r, 0, sizeof(r));
+		r.tuple = x->tuple;
+		r.master = x->master;
+		r.master_id = x->master_id;
+		r.timeout_ns = x->timeout_ns;
+		memcpy(r.helper, x->helper, sizeof(r.helper));
+		r.sport_mask = x->sport_mask;
+		r.saved_port = x->saved_port;
+		r.follow = x->follow;
+		r.dir = x->dir;
+		put(buf, len, cap, &r, sizeof(r));
+	}
+	(*nsections)++;
 }
 
 static void put_sections(struct uipt_eval *ev, char **buf, size_t *len, size_t *cap,
@@ -344,6 +511,7 @@ int uipt_evstate_save(struct uipt_eval *ev)
 	put(&buf, &len, &cap, &h, sizeof(h));
 	put_conns(ev->ct, ev->clock_ns, &buf, &len, &cap, &h);
 	put_sections(ev, &buf, &len, &cap, &h);
+	put_helper(ev->ct, ev->clock_ns, &buf, &len, &cap, &h.nsections);
 	h.checksum = checksum(buf + sizeof(h), len - sizeof(h));
 	memcpy(buf, &h, sizeof(h));
 	state_path(path, sizeof(path));
@@ -386,6 +554,38 @@ int uipt_evstate_foreach_conn(uint64_t at_least_ns,
 	return n;
 }
 
+/* The helper section is read into the table (and written anew at
+ * save); the others are carried over byte for byte. */
+static int split_sections(struct uipt_evstate_ct *s, const char *path)
+{
+	const char *p = s->sections, *end = p + s->sections_len;
+	size_t len = 0, cap = 0;
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < s->nsections; i++) {
+		struct ev_section sec;
+
+		if ((size_t)(end - p) < sizeof(sec))
+			return damaged(path, "section header cut short");
+		memcpy(&sec, p, sizeof(sec));
+		if ((uint64_t)(end - p) - sizeof(sec) < sec.len)
+			return damaged(path, "section cut short");
+		sec.table[sizeof(sec.table) - 1] = '\0';
+		if (!strcmp(sec.table, HELPER_SECTION)) {
+			if (load_helper(s->ct, path, p + sizeof(sec), sec.len) < 0)
+				return -1;
+		} else {
+			put(&s->carry, &len, &cap, p, sizeof(sec) + sec.len);
+			n++;
+		}
+		p += sizeof(sec) + sec.len;
+	}
+	s->sections = s->carry;
+	s->sections_len = len;
+	s->nsections = n;
+	return 0;
+}
+
 int uipt_evstate_ct_load(struct uipt_evstate_ct *s)
 {
 	char path[PATH_MAX];
@@ -409,7 +609,7 @@ int uipt_evstate_ct_load(struct uipt_evstate_ct *s)
 	s->sections = body + conns;
 	s->sections_len = s->file_len - sizeof(h) - conns;
 	s->nsections = h.nsections;
-	return 0;
+	return split_sections(s, path);
 }
 
 int uipt_evstate_ct_save(struct uipt_evstate_ct *s)
@@ -427,6 +627,7 @@ int uipt_evstate_ct_save(struct uipt_evstate_ct *s)
 	put_conns(s->ct, s->clock_ns, &buf, &len, &cap, &h);
 	if (s->sections_len)
 		put(&buf, &len, &cap, s->sections, s->sections_len);
+	put_helper(s->ct, s->clock_ns, &buf, &len, &cap, &h.nsections);
 	h.checksum = checksum(buf + sizeof(h), len - sizeof(h));
 	memcpy(buf, &h, sizeof(h));
 	state_path(path, sizeof(path));
@@ -464,5 +665,6 @@ void uipt_evstate_ct_free(struct uipt_evstate_ct *s)
 {
 	uipt_ct_free(s->ct);
 	free(s->file);
+	free(s->carry);
 	memset(s, 0, sizeof(*s));
 }

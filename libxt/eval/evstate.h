@@ -44,9 +44,10 @@ int uipt_evstate_foreach_conn(uint64_t at_least_ns,
 			      void *data);
 
 /*
- * uconntrack's changes: the connection table read whole, with the packet
- * clock and the next id, changed in memory and written back; the
- * extension-state sections are carried over byte for byte.  The caller
+ * uconntrack's changes: the connection table read whole (with the helper
+ * state and the expectations), with the packet clock and the next id,
+ * changed in memory and written back; the extension-state sections are
+ * carried over byte for byte.  The caller
  * holds the state lock from load to save.
  */
 struct uipt_ct_table;
@@ -56,7 +57,8 @@ struct uipt_evstate_ct {
 	uint64_t clock_ns;
 	char *file;			/* as read */
 	size_t file_len;
-	const char *sections;		/* inside file */
+	const char *sections;		/* carried over (in carry) */
+	char *carry;
 	size_t sections_len;
 	uint32_t nsections;
 };

@@ -143,6 +143,13 @@ static enum uipt_conn_found op_conn_find(struct xt_pkt *pkt, const struct uipt_t
 	return UIPT_CONN_LIVE;
 }
 
+static const char *op_master_helper(const struct xt_pkt *pkt)
+{
+	const struct uipt_ev_conn *c = (const struct uipt_ev_conn *)pkt->ct;
+
+	return c && c->master_id && c->master_helper[0] ? c->master_helper : NULL;
+}
+
 static void op_emit(struct xt_pkt *pkt, const uint8_t *bytes, unsigned int len,
 		    const struct uipt_emit *how)
 {
@@ -173,6 +180,7 @@ int uipt_eval_open(struct uipt_eval **out, bool dry_run)
 		.nat = uipt_nat_op, .reject = op_reject, .log = op_log,
 		.untrack = op_untrack, .assume = op_assume, .shared = op_shared,
 		.conn_find = op_conn_find, .emit = op_emit,
+		.master_helper = op_master_helper,
 	};
 	ev->ct = uipt_ct_new();
 	*out = ev;
@@ -288,8 +296,12 @@ static unsigned int station(struct uipt_eval *ev, struct xt_pkt *pkt,
 	case S_NAT:
 		return t ? uipt_nat_hook(ev, pkt) : NF_ACCEPT;
 	case S_CONFIRM:
-		if (ev->ct_enabled)
-			uipt_ct_confirm(ev, pkt);
+		if (!ev->ct_enabled)
+			return NF_ACCEPT;
+		if (uipt_ct_help(ev, pkt) != NF_ACCEPT)
+			return NF_DROP;
+		uipt_ct_seq_adjust(pkt);
+		uipt_ct_confirm(ev, pkt);
 		return NF_ACCEPT;
 	case S_END:
 		break;
@@ -299,6 +311,8 @@ static unsigned int station(struct uipt_eval *ev, struct xt_pkt *pkt,
 
 static const char *slot_table(const struct slot *s)
 {
+	if (s->stage == S_CONFIRM)
+		return "helper";
 	return s->stage == S_CT ? "conntrack" : table_names[s->table];
 }
 
@@ -573,8 +587,11 @@ static void finish(struct uipt_eval *ev, struct xt_pkt *pkt, struct uipt_result 
 	if (ev->cur) {
 		if (!r->quiet)
 			uipt_ct_format(&ev->cur->c, pkt->now_ns, r->ctline, sizeof(r->ctline));
-		if (!ev->cur->confirmed && ev->cur_new)
-			free(ev->cur);	/* dropped before confirm: forgotten */
+		if (!ev->cur->confirmed && ev->cur_new) {
+			/* dropped before confirm: forgotten */
+			uipt_ct_expect_forget(ev->ct, ev->cur->c.id);
+			free(ev->cur);
+		}
 	}
 	ev->cur = NULL;
 	ev->cur_new = false;

@@ -286,6 +286,21 @@ unsigned int uipt_nat_op(struct xt_pkt *pkt, const struct nf_nat_range2 *range,
 	return NF_ACCEPT;
 }
 
+void uipt_nat_follow(struct uipt_eval *ev, struct uipt_ev_conn *c,
+		     const struct uipt_ev_conn *master, const struct uipt_ct_expect *x)
+{
+	const struct uipt_tuple *m = &master->c.tuple[!x->dir];
+	struct nf_nat_range2 r = { .flags = NF_NAT_RANGE_MAP_IPS };
+
+	/* From where the master sends to; to where the payload said. */
+	r.min_addr.ip = r.max_addr.ip = m->dst.ip;
+	setup(ev, c, &r, MANIP_SRC);
+	r.flags |= NF_NAT_RANGE_PROTO_SPECIFIED;
+	r.min_addr.ip = r.max_addr.ip = m->src.ip;
+	r.min_proto.all = r.max_proto.all = x->saved_port;
+	setup(ev, c, &r, MANIP_DST);
+}
+
 static void null_binding(struct uipt_eval *ev, struct uipt_ev_conn *c, enum manip m)
 {
 	const struct uipt_tuple *rep = &c->c.tuple[UIPT_DIR_REPLY];

@@ -97,8 +97,36 @@ kcompare_ext() {
 
 @test "kernel ext: helper (ftp assigned by CT, control connection)" {
 	need_match helper filter -A FORWARD -m helper --helper ftp
-	# The CT template (helper=) is not modelled on the connection yet.
-	kcompare_ext helper --ct-ignore helper=
+	kcompare_ext helper
+}
+
+# The kernel has the conntrack helper if CT may assign it.
+need_helper() {
+	kernel_ready
+	if ! ip netns exec "${PREFIX}_probe" iptables-legacy -t raw -A PREROUTING -p "$2" -j CT --helper "$1" 2>/dev/null; then
+		skip "the kernel here has no $1 conntrack helper"
+	fi
+	ip netns del "${PREFIX}_probe"
+}
+
+@test "kernel ext: ftp helper (PORT, EPRT, 227, 229; RELATED data connections, expectations)" {
+	need_helper ftp tcp
+	kcompare_ext ftp
+}
+
+@test "kernel ext: tftp helper (requests expect the answer from any port)" {
+	need_helper tftp udp
+	kcompare_ext tftp
+}
+
+@test "kernel ext: ftp helper through SNAT and DNAT (nf_nat_ftp: rewritten commands, adjusted sequence numbers)" {
+	need_helper ftp tcp
+	kcompare_ext ftp-nat
+}
+
+@test "kernel ext: tftp helper through MASQUERADE (the answer follows the master's NAT)" {
+	need_helper tftp udp
+	kcompare_ext tftp-nat
 }
 
 @test "kernel ext: nfacct (objects by nfacct and unfacct; packet, byte and zero quotas; lists compared)" {

@@ -13,7 +13,8 @@ fills in TCP sequence numbers as a peer would; the same bytes, built with
 scapy, are then sent into FW.  Compared per packet: which rules' and
 policies' counters rose (iptables-legacy-save -c before/after), and what
 arrived at A or B (addresses, ports, TTL) against the packet uiptables says
-leaves; at the end the conntrack tables, timeouts aside.
+leaves; at the end the conntrack tables, timeouts aside, and the expectation
+tables (conntrack -L expect), timeouts within a second.
 
 A packets line `sleep SECONDS` pauses both clocks' packets (the trace is
 stamped with real time), for rate matches like limit.
@@ -611,6 +612,16 @@ def norm_ct(lines, ports=True):
     return sorted(out)
 
 
+def norm_expect(lines):
+    """conntrack -L expect lines: the line without its timeout -> timeout."""
+    out = {}
+    for l in lines:
+        w = l.split()
+        if len(w) > 1 and w[0].isdigit() and w[1].startswith('proto='):
+            out[' '.join(w[1:])] = int(w[0])
+    return out
+
+
 def random_port(res):
     """The kernel picked a NAT port at random: ports are not compared."""
     return any('at random' in s.get('text', '') for s in res['steps'])
@@ -1015,6 +1026,14 @@ def main():
                 mism.append('conntrack tables differ:\n  only kernel:    %s\n  only uiptables: %s'
                             % ('\n                  '.join(sorted(set(k) - set(us))),
                                '\n                  '.join(sorted(set(us) - set(k)))))
+            # Expectations (helpers): the lines without the seconds left,
+            # which must agree within a second.
+            ke = topo.ex('FW', 'conntrack -L expect', check=False).splitlines()
+            ue = u.run(['uconntrack', '-L', 'expect', '--time', '%.6f' % end]).stdout.splitlines()
+            k, us = norm_expect(ke), norm_expect(ue)
+            if sorted(k) != sorted(us) or any(abs(k[x] - us[x]) > 1 for x in k):
+                mism.append('expectation tables differ:\n  kernel:    %s\n  uiptables: %s'
+                            % ('\n             '.join(ke), '\n             '.join(ue)))
     finally:
         for ag in agents.values():
             ag.close()

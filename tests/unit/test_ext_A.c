@@ -42,9 +42,19 @@ static void op_assume(struct xt_pkt *pkt, const char *what)
 	assumes++;
 }
 
+/* The helper of the packet's connection's master (none: NULL). */
+static const char *master_helper;
+
+static const char *op_master_helper(const struct xt_pkt *pkt)
+{
+	(void)pkt;
+	return master_helper;
+}
+
 static const struct uipt_eval_ops ops = {
 	.untrack = op_untrack,
 	.assume = op_assume,
+	.master_helper = op_master_helper,
 };
 
 static uint8_t buf[60];
@@ -96,6 +106,7 @@ static void fresh(void)
 	pkt.ops = &ops;
 	pkt.assume_unknown_match = true;
 	untracks = assumes = 0;
+	master_helper = NULL;
 }
 
 static bool match(const char *name, uint8_t rev, const void *data, void *priv)
@@ -313,6 +324,23 @@ static void test_CT(void)
 	ct.zone = 3;
 	ok(target("CT", 2, &ct) == XT_CONTINUE && untracks == 0 && assumes == 1,
 	   "CT --zone: the template is assumed");
+	fresh();
+	pkt.ct = NULL;
+	ct.zone = 0;
+	strcpy(ct.helper, "ftp");
+	ok(target("CT", 2, &ct) == XT_CONTINUE && pkt.ct_tmpl && !strcmp(pkt.ct_helper, "ftp") &&
+	   assumes == 0, "CT --helper ftp: the template carries the helper");
+	strcpy(ct.helper, "irc");
+	target("CT", 2, &ct);
+	ok(!strcmp(pkt.ct_helper, "ftp"), "CT: a second template is not taken");
+	ct.flags = XT_CT_NOTRACK;
+	target("CT", 2, &ct);
+	ok(!pkt.untracked && untracks == 0, "CT --notrack after a template: left alone");
+	fresh();
+	strcpy(ct.helper, "ftp");
+	ct.flags = 0;
+	ok(target("CT", 2, &ct) == XT_CONTINUE && !pkt.ct_tmpl,
+	   "CT --helper: a packet conntrack has seen is left alone");
 }
 
 static void test_helper_connbytes(void)
@@ -326,7 +354,16 @@ static void test_helper_connbytes(void)
 	h.invert = 1;
 	ok(match("helper", 0, &h, NULL), "helper: inverted, without master");
 	conn.status |= IPS_EXPECTED;
-	ok(match("helper", 0, &h, NULL) && assumes == 1, "helper: expected connection is assumed");
+	master_helper = "ftp";
+	ok(!match("helper", 0, &h, NULL) && assumes == 0, "helper: inverted, master's is ftp");
+	h.invert = 0;
+	ok(match("helper", 0, &h, NULL), "helper: the master's helper is ftp");
+	strcpy(h.name, "ftp-21");
+	ok(match("helper", 0, &h, NULL), "helper: ftp-21 begins with the master's ftp");
+	strcpy(h.name, "sip");
+	ok(!match("helper", 0, &h, NULL), "helper: sip is not the master's ftp");
+	h.name[0] = '\0';
+	ok(match("helper", 0, &h, NULL), "helper: an empty name matches any helper");
 
 	fresh();
 	conn.packets[0] = 6;
