@@ -82,7 +82,8 @@ static void text_verdict(FILE *f, const struct uipt_result *r)
 			fputs(" (delivered locally)", f);
 		else
 			fprintf(f, " (%s via %s)", r->where && !strcmp(r->where, "output") ?
-				"sent" : "forwarded", r->out);
+				"sent" : r->where && !strcmp(r->where, "bridge") ? "bridged" :
+				"forwarded", r->out);
 	} else if (r->fate == UIPT_FATE_QUEUE) {
 		fprintf(f, " (queue %u, %s %s)", r->queue_num, r->drop_table,
 			hook_name(r->drop_hook));
@@ -92,6 +93,9 @@ static void text_verdict(FILE *f, const struct uipt_result *r)
 		fprintf(f, " (%s)", r->drop_table);
 	}
 	fputc('\n', f);
+	for (unsigned int i = 0; i < r->nleaves; i++)
+		fprintf(f, "  %s port %s: %s\n", r->leaves[i].bridged ? "bridged out of" :
+			"leaves by", r->leaves[i].port, r->leaves[i].verdict);
 }
 
 /* The packet as it came: only its headers were kept, enough for this. */
@@ -223,6 +227,10 @@ static void json_packet(FILE *f, const struct xt_pkt *p, unsigned int have)
 	fprintf(f, "{\"in\":\"%s\",\"out\":\"%s\",\"src\":\"%s\",\"dst\":\"%s\","
 		"\"proto\":%u,\"len\":%u,\"ttl\":%u,\"tos\":%u,\"mark\":%u",
 		p->in, p->out, s, t, p->l4proto, p->len, d[8], d[1], p->mark);
+	if (p->physin[0])
+		fprintf(f, ",\"physin\":\"%s\"", p->physin);
+	if (p->physout[0])
+		fprintf(f, ",\"physout\":\"%s\"", p->physout);
 	if (!p->fragoff && (p->l4proto == IPPROTO_TCP || p->l4proto == IPPROTO_UDP) &&
 	    p->len >= p->thoff + 4)
 		fprintf(f, ",\"sport\":%u,\"dport\":%u", l4[0] << 8 | l4[1], l4[2] << 8 | l4[3]);
@@ -254,7 +262,15 @@ void trace_print_json(FILE *f, unsigned int n, const struct trace_item *it,
 		json_str(f, r->drop_table);
 		fputc('}', f);
 	}
-	fputs(",\"ctstate\":", f);
+	fputs(",\"bridge\":[", f);
+	for (unsigned int i = 0; i < r->nleaves; i++) {
+		fprintf(f, "%s{\"port\":", i ? "," : "");
+		json_str(f, r->leaves[i].port);
+		fputs(",\"verdict\":", f);
+		json_str(f, r->leaves[i].verdict);
+		fprintf(f, ",\"bridged\":%s}", r->leaves[i].bridged ? "true" : "false");
+	}
+	fputs("],\"ctstate\":", f);
 	json_str(f, r->ctstate);
 	fputs(",\"conntrack\":", f);
 	json_str(f, r->ctline);

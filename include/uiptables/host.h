@@ -27,6 +27,8 @@ struct uipt_host_iface {
 	uint8_t mac[6];
 	uint32_t mtu;
 	uint32_t group;
+	bool bridge;			/* type bridge */
+	char master[IFNAMSIZ];		/* the bridge it is a port of; "" none */
 	struct uipt_host_addr *addrs;
 	unsigned int naddrs;
 };
@@ -49,6 +51,9 @@ struct uipt_host {
 	unsigned int nifaces;
 	struct uipt_host_route *routes;
 	unsigned int nroutes;
+	/* net.bridge.bridge-nf-call-iptables: bridged IPv4 frames go through
+	 * the iptables hooks (br_netfilter); on in a new namespace. */
+	bool br_call_iptables;
 };
 
 /*

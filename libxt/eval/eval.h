@@ -86,7 +86,7 @@ struct uipt_pktspec {
 	unsigned int payload_len;
 	bool has_mac;
 	uint8_t mac_src[6];
-	bool has_mac_dst;		/* from a capture's frame */
+	bool has_mac_dst;		/* from a capture's frame, --mac-destination */
 	uint8_t mac_dst[6];
 	bool fragment;			/* a later fragment (offset > 0) */
 	uint64_t time_ns;		/* the packet clock */
@@ -146,6 +146,23 @@ const struct uipt_host_iface *uipt_host_iface(const struct uipt_host *h,
 					      const char *name);
 const struct uipt_host_iface *uipt_host_iface_index(const struct uipt_host *h,
 						    int index);
+
+/* ---- bridges (bridge.c) ---- */
+
+/* The bridge port is a port of, or NULL. */
+const struct uipt_host_iface *uipt_bridge_of(const struct uipt_host *h, const char *port);
+/* A MAC of the bridge itself or one of its ports: frames to it go up. */
+bool uipt_bridge_local_mac(const struct uipt_host *h, const struct uipt_host_iface *br,
+			   const uint8_t mac[6]);
+struct uipt_eval;
+/* The forwarding database: learn a source, look up a destination, and
+ * the MAC last seen with an IPv4 source (the neighbour). */
+void uipt_fdb_learn(struct uipt_eval *ev, const char *br, const char *port,
+		    const uint8_t mac[6], struct in_addr ip, uint64_t now);
+const char *uipt_fdb_port(struct uipt_eval *ev, const char *br, const uint8_t mac[6],
+			  uint64_t now);
+bool uipt_fdb_neigh(struct uipt_eval *ev, const char *br, struct in_addr ip,
+		    uint64_t now, uint8_t mac[6]);
 
 enum uipt_route_kind {
 	UIPT_ROUTE_LOCAL,	/* delivered to this host */
@@ -210,6 +227,15 @@ struct uipt_reply {
 	unsigned int len;
 };
 
+/* A copy of a frame a bridge sends out of one of its ports. */
+struct uipt_bridge_leave {
+	char port[IFNAMSIZ];
+	const char *verdict;		/* of this copy: ACCEPT, DROP... */
+	bool bridged;			/* forwarded by the bridge, not routed */
+};
+
+#define UIPT_BRIDGE_LEAVES 8
+
 enum uipt_fate {
 	UIPT_FATE_ACCEPT,	/* delivered or forwarded */
 	UIPT_FATE_DROP,
@@ -230,6 +256,9 @@ struct uipt_result {
 	const char *drop_table;
 	char out[IFNAMSIZ];
 	bool delivered_local;
+	/* Out through a bridge: the port(s) it leaves by. */
+	struct uipt_bridge_leave leaves[UIPT_BRIDGE_LEAVES];
+	unsigned int nleaves;
 	const char *ctstate;		/* as conntrack saw the packet */
 	char ctline[256];		/* the entry afterwards */
 	struct uipt_reply replies[4];

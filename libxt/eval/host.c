@@ -4,6 +4,9 @@
  *
  *   iface eth0 mac 02:00:00:00:f0:00 mtu 1500 group 5
  *   iface lo loopback
+ *   iface br0 type bridge mac 02:00:00:00:f0:0b
+ *   iface eth2 master br0
+ *   sysctl net.bridge.bridge-nf-call-iptables 0
  *   addr eth0 198.51.100.1/24 brd 198.51.100.255
  *   route 10.0.0.0/8 via 198.51.100.9 dev eth0
  *   route default via 203.0.113.2 dev eth1
@@ -212,7 +215,15 @@ static int parse_iface(struct uipt_host *h, const struct hostline *l)
 			i->index = (int)strtol(l->w[++k], NULL, 10);
 		else if (!strcmp(l->w[k], "group") && k + 1 < l->n)
 			i->group = (uint32_t)strtoul(l->w[++k], NULL, 0);
-		else
+		else if (!strcmp(l->w[k], "type") && k + 1 < l->n) {
+			if (strcmp(l->w[++k], "bridge"))
+				return bad(l, "unknown interface type `%s' (bridge)", l->w[k]);
+			i->bridge = true;
+		} else if (!strcmp(l->w[k], "master") && k + 1 < l->n) {
+			if (strlen(l->w[++k]) >= IFNAMSIZ)
+				return bad(l, "bad master `%s'", l->w[k]);
+			snprintf(i->master, sizeof(i->master), "%s", l->w[k]);
+		} else
 			return bad(l, "unknown iface option `%s'", l->w[k]);
 	}
 	return 0;
@@ -321,6 +332,16 @@ static int parse_route(struct uipt_host *h, const struct hostline *l)
 	return 0;
 }
 
+/* The one switch of the host the evaluator follows. */
+static int parse_sysctl(struct uipt_host *h, const struct hostline *l)
+{
+	if (l->n != 3 || strcmp(l->w[1], "net.bridge.bridge-nf-call-iptables") ||
+	    (strcmp(l->w[2], "0") && strcmp(l->w[2], "1")))
+		return bad(l, "usage: sysctl net.bridge.bridge-nf-call-iptables 0|1%s", "");
+	h->br_call_iptables = l->w[2][0] == '1';
+	return 0;
+}
+
 static int parse_line(struct uipt_host *h, struct hostline *l, char *buf)
 {
 	char *save = NULL;
@@ -338,7 +359,27 @@ static int parse_line(struct uipt_host *h, struct hostline *l, char *buf)
 		return parse_addr(h, l);
 	if (!strcmp(l->w[0], "route"))
 		return parse_route(h, l);
-	return bad(l, "unknown keyword `%s' (iface, addr or route)", l->w[0]);
+	if (!strcmp(l->w[0], "sysctl"))
+		return parse_sysctl(h, l);
+	return bad(l, "unknown keyword `%s' (iface, addr, route or sysctl)", l->w[0]);
+}
+
+/* A port's master must be a bridge of the model; it may be declared
+ * after the port (the import lists links by index). */
+static int check_masters(const struct uipt_host *h, const char *file)
+{
+	for (unsigned int i = 0; i < h->nifaces; i++) {
+		const struct uipt_host_iface *f = &h->ifaces[i], *m;
+
+		if (!f->master[0])
+			continue;
+		m = uipt_host_iface(h, f->master);
+		if (!m || !m->bridge)
+			return xt_error(PARAMETER_PROBLEM, "%s: %s: master %s is not a bridge "
+					"(declare it with `iface %s type bridge')", file,
+					f->name, f->master, f->master);
+	}
+	return 0;
 }
 
 static bool same_route(const struct uipt_host_route *r, uint32_t dst, unsigned int len,
@@ -428,12 +469,17 @@ int uipt_host_parse(FILE *f, const char *name, struct uipt_host **out)
 
 	if (!h)
 		abort();
+	h->br_call_iptables = true;
 	while (fgets(buf, sizeof(buf), f)) {
 		l.line++;
 		if (parse_line(h, &l, buf) < 0) {
 			uipt_host_free(h);
 			return -1;
 		}
+	}
+	if (check_masters(h, name) < 0) {
+		uipt_host_free(h);
+		return -1;
 	}
 	uipt_host_derive_routes(h);
 	*out = h;
@@ -471,6 +517,10 @@ static void write_iface(FILE *f, const struct uipt_host_iface *i)
 	fprintf(f, "iface %s", i->name);
 	if (i->loopback)
 		fputs(" loopback", f);
+	if (i->bridge)
+		fputs(" type bridge", f);
+	if (i->master[0])
+		fprintf(f, " master %s", i->master);
 	if (memcmp(i->mac, zero, 6))
 		fprintf(f, " mac %02x:%02x:%02x:%02x:%02x:%02x", i->mac[0], i->mac[1],
 			i->mac[2], i->mac[3], i->mac[4], i->mac[5]);
@@ -537,6 +587,8 @@ void uipt_host_write(FILE *f, const struct uipt_host *h)
 	for (unsigned int i = 0; i < h->nroutes; i++)
 		if (h->routes[i].family == AF_INET && !derived(h, &h->routes[i]))
 			write_route(f, h, &h->routes[i]);
+	if (!h->br_call_iptables)
+		fputs("sysctl net.bridge.bridge-nf-call-iptables 0\n", f);
 }
 
 /* Written whole to a temporary file and renamed, as the tables are. */
@@ -550,7 +602,7 @@ int uipt_host_save(const struct uipt_host *h)
 	if (!(f = fopen(tmp, "w")))
 		return xt_error(RESOURCE_PROBLEM, "cannot write %s: %s", tmp,
 				strerror(errno));
-	fputs("# uiptables host model: iface, addr, route lines (see uiptables-trace(8))\n", f);
+	fputs("# uiptables host model: iface, addr, route, sysctl lines (see uiptables-trace(8))\n", f);
 	uipt_host_write(f, h);
 	if (fflush(f) || fsync(fileno(f)) < 0) {
 		fclose(f);

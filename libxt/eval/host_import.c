@@ -19,6 +19,7 @@
 struct import {
 	struct mnl_socket *nl;
 	struct uipt_host *h;
+	int *master;		/* IFLA_MASTER of each interface, by position */
 	uint32_t seq, portid;
 	char *buf;
 };
@@ -48,6 +49,18 @@ static int attr_cb(const struct nlattr *a, void *data)
 	mnl_attr_parse(nlh, sizeof(*(hdr)), attr_cb, \
 		       &(struct attrs){ tb, sizeof(tb) / sizeof(tb[0]) - 1 })
 
+static bool is_bridge(const struct nlattr *linkinfo)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each_nested(a, linkinfo)
+		if (mnl_attr_get_type(a) == IFLA_INFO_KIND &&
+		    mnl_attr_validate(a, MNL_TYPE_STRING) >= 0 &&
+		    !strcmp(mnl_attr_get_str(a), "bridge"))
+			return true;
+	return false;
+}
+
 static int link_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct import *im = data;
@@ -69,7 +82,41 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 	if (tb[IFLA_ADDRESS] && mnl_attr_get_payload_len(tb[IFLA_ADDRESS]) == 6 &&
 	    ifi->ifi_type == ARPHRD_ETHER)
 		memcpy(i->mac, mnl_attr_get_payload(tb[IFLA_ADDRESS]), 6);
+	i->bridge = tb[IFLA_LINKINFO] && is_bridge(tb[IFLA_LINKINFO]);
+	im->master = realloc(im->master, im->h->nifaces * sizeof(*im->master));
+	if (!im->master)
+		abort();
+	im->master[im->h->nifaces - 1] = 0;
+	if (tb[IFLA_MASTER] && mnl_attr_validate(tb[IFLA_MASTER], MNL_TYPE_U32) >= 0)
+		im->master[im->h->nifaces - 1] = (int)mnl_attr_get_u32(tb[IFLA_MASTER]);
 	return MNL_CB_OK;
+}
+
+/* A port names its master by index; the master may come later in the
+ * dump.  Only bridges are kept as masters (a bond or VRF is not one). */
+static void resolve_masters(struct import *im)
+{
+	for (unsigned int k = 0; k < im->h->nifaces; k++) {
+		const struct uipt_host_iface *m = by_index(im->h, im->master[k]);
+
+		if (im->master[k] && m && m->bridge)
+			snprintf(im->h->ifaces[k].master, IFNAMSIZ, "%s", m->name);
+	}
+}
+
+/* net.bridge.bridge-nf-call-iptables of this namespace; absent without
+ * br_netfilter, which then calls nothing. */
+static bool call_iptables(void)
+{
+	FILE *f = fopen("/proc/sys/net/bridge/bridge-nf-call-iptables", "r");
+	int v = 0;
+
+	if (!f)
+		return false;
+	if (fscanf(f, "%d", &v) != 1)
+		v = 0;
+	fclose(f);
+	return v != 0;
 }
 
 static int addr_cb(const struct nlmsghdr *nlh, void *data)
@@ -178,6 +225,9 @@ int uipt_host_import(struct uipt_host **out)
 	    dump(&im, RTM_GETADDR, sizeof(struct ifaddrmsg), AF_INET, addr_cb) < 0 ||
 	    dump(&im, RTM_GETROUTE, sizeof(struct rtmsg), AF_INET, route_cb) < 0)
 		goto out;
+	if (im.h->nifaces)
+		resolve_masters(&im);
+	im.h->br_call_iptables = call_iptables();
 	uipt_host_derive_routes(im.h);
 	*out = im.h;
 	im.h = NULL;
@@ -186,6 +236,7 @@ out:
 	if (im.nl)
 		mnl_socket_close(im.nl);
 	uipt_host_free(im.h);
+	free(im.master);
 	free(im.buf);
 	return ret;
 }
