@@ -49,6 +49,10 @@ static char *rule_text(const struct uipt_step *s)
 static void describe(FILE *f, const struct xt_pkt *p)
 {
 	fprintf(f, "IN=%s OUT=%s ", p->in, p->out);
+	if (p->physin[0])
+		fprintf(f, "PHYSIN=%s ", p->physin);
+	if (p->physout[0])
+		fprintf(f, "PHYSOUT=%s ", p->physout);
 	uipt_pkt_describe(f, p);
 }
 
