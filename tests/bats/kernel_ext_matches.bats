@@ -161,3 +161,26 @@ kcompare_ext() {
 	need_match physdev filter -A FORWARD -m physdev --physdev-is-bridged
 	kcompare_ext physdev
 }
+
+# A bridge needs br_netfilter for iptables to see bridged frames at all.
+need_bridge() {
+	kernel_ready
+	ip netns add "${PREFIX}_probe" 2>/dev/null || true
+	ip -n "${PREFIX}_probe" link add ubrprobe type bridge 2>/dev/null ||
+		skip "the kernel here cannot make a bridge"
+	ip netns exec "${PREFIX}_probe" test -e /proc/sys/net/bridge/bridge-nf-call-iptables ||
+		skip "the kernel here has no br_netfilter"
+	ip netns del "${PREFIX}_probe"
+}
+
+@test "kernel ext: physdev on a bridge (bridged, routed, local, flooded, DNATed frames)" {
+	need_match physdev filter -A FORWARD -m physdev --physdev-is-bridged
+	need_bridge
+	kcompare_ext physdev-bridge --bridge
+}
+
+@test "kernel ext: a bridge with bridge-nf-call-iptables 0 (iptables sees only what goes up)" {
+	need_match physdev filter -A FORWARD -m physdev --physdev-is-bridged
+	need_bridge
+	kcompare_ext physdev-nocall --bridge
+}
