@@ -211,6 +211,7 @@ static void send_one(struct uipt_eval *ev, const struct xt_pkt *orig, struct uip
 	struct uipt_result *r = ev->res;
 	struct uipt_ev_conn *cur = ev->cur;
 	bool cur_new = ev->cur_new;
+	unsigned int nleaves = r->nleaves;	/* the packet's, not the reply's */
 	struct xt_pkt p = { 0 };
 	struct outcome o;
 
@@ -256,6 +257,7 @@ static void send_one(struct uipt_eval *ev, const struct xt_pkt *orig, struct uip
 	if (ev->cur && ev->cur != cur && ev->cur_new && !ev->cur->confirmed)
 		free(ev->cur);
 	restore_outcome(r, &o);
+	r->nleaves = nleaves;
 	ev->cur = cur;
 	ev->cur_new = cur_new;
 }
