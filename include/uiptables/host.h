@@ -46,11 +46,20 @@ struct uipt_host_route {
 	uint32_t table;
 };
 
+/* A neighbour entry (ip neigh): the MAC of an address on a link. */
+struct uipt_host_neigh {
+	struct in_addr addr;
+	uint8_t mac[6];
+	char dev[IFNAMSIZ];
+};
+
 struct uipt_host {
 	struct uipt_host_iface *ifaces;
 	unsigned int nifaces;
 	struct uipt_host_route *routes;
 	unsigned int nroutes;
+	struct uipt_host_neigh *neighs;
+	unsigned int nneighs;
 	/* net.bridge.bridge-nf-call-iptables: bridged IPv4 frames go through
 	 * the iptables hooks (br_netfilter); on in a new namespace. */
 	bool br_call_iptables;

@@ -141,6 +141,11 @@ struct uipt_host_iface *uipt_host_add_iface(struct uipt_host *h, const char *nam
 void uipt_host_add_addr(struct uipt_host_iface *i, struct in_addr a,
 			unsigned int plen, const struct in_addr *brd);
 struct uipt_host_route *uipt_host_add_route(struct uipt_host *h);
+struct uipt_host_neigh *uipt_host_add_neigh(struct uipt_host *h, struct in_addr a,
+					    const uint8_t mac[6], const char *dev);
+/* The neighbour entry of address a on dev, or NULL. */
+const struct uipt_host_neigh *uipt_host_neigh(const struct uipt_host *h, struct in_addr a,
+					      const char *dev);
 void uipt_host_derive_routes(struct uipt_host *h);
 const struct uipt_host_iface *uipt_host_iface(const struct uipt_host *h,
 					      const char *name);

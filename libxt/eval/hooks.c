@@ -390,6 +390,20 @@ static unsigned int bridge_ports(const struct uipt_host *h, const char *br,
 	return n;
 }
 
+/* The next hop's MAC: the host's neighbour entry, else the one the bridge
+ * last saw with that address. */
+static bool next_hop_mac(struct uipt_eval *ev, const char *br, struct in_addr hop,
+			 uint64_t now, uint8_t mac[6])
+{
+	const struct uipt_host_neigh *n = uipt_host_neigh(ev->host, hop, br);
+
+	if (n) {
+		memcpy(mac, n->mac, 6);
+		return true;
+	}
+	return uipt_fdb_neigh(ev, br, hop, now, mac);
+}
+
 /*
  * A packet routed out through a bridge (br_dev_xmit): iptables saw it
  * with out=BRIDGE and no output port (the bridge's own POSTROUTING does
@@ -408,7 +422,7 @@ static void bridge_out(struct uipt_eval *ev, const struct xt_pkt *pkt,
 	if (!br || !br->bridge)
 		return;
 	if (!rt->broadcast && !IN_MULTICAST(ntohl(hop.s_addr)) &&
-	    uipt_fdb_neigh(ev, br->name, hop, pkt->now_ns, mac))
+	    next_hop_mac(ev, br->name, hop, pkt->now_ns, mac))
 		port = uipt_fdb_port(ev, br->name, mac, pkt->now_ns);
 	if (port) {
 		add_leave(ev->res, port, "ACCEPT", false);
@@ -682,7 +696,7 @@ static void bridge_dnat(struct uipt_eval *ev, struct xt_pkt *pkt, struct bridge_
 	uipt_route_input(ev->host, pkt->in, src, dst_of(pkt), &rt);
 	if (rt.kind == UIPT_ROUTE_FORWARD && !strcmp(rt.out, f->br->name)) {
 		hop = rt.gateway.s_addr ? rt.gateway : dst_of(pkt);
-		if (!uipt_fdb_neigh(ev, f->br->name, hop, pkt->now_ns, f->dmac))
+		if (!next_hop_mac(ev, f->br->name, hop, pkt->now_ns, f->dmac))
 			memset(f->dmac, 0, 6);
 		memcpy(pkt->mac, f->dmac, 6);
 		uipt_result_note(ev->res, -1, "bridge", "%s: destination NATed on the "

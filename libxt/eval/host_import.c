@@ -1,7 +1,7 @@
 /*
  * The host model read from the running system over rtnetlink (libmnl):
- * links, IPv4 addresses, and the main table's IPv4 routes.  Three dumps
- * on one socket; the kernel's own connected and local routes are derived
+ * links, IPv4 addresses, the main table's IPv4 routes and the IPv4
+ * neighbours.  Four dumps on one socket; the kernel's own connected and local routes are derived
  * again from the addresses (uipt_host_derive_routes), so they are not
  * imported twice.
  */
@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_arp.h>
+#include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,6 +182,28 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* Neighbours with a link-layer address (ip neigh): which MAC, and so which
+ * bridge port, a packet routed out through a bridge goes to. */
+static int neigh_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct import *im = data;
+	const struct ndmsg *ndm = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[NDA_MAX + 1] = { 0 };
+	const struct uipt_host_iface *i = by_index(im->h, ndm->ndm_ifindex);
+	struct in_addr a;
+
+	if (ndm->ndm_family != AF_INET || !i ||
+	    (ndm->ndm_state & (NUD_INCOMPLETE | NUD_FAILED | NUD_NOARP)))
+		return MNL_CB_OK;
+	PARSE(nlh, ndm, tb);
+	if (!tb[NDA_DST] || mnl_attr_get_payload_len(tb[NDA_DST]) != 4 ||
+	    !tb[NDA_LLADDR] || mnl_attr_get_payload_len(tb[NDA_LLADDR]) != 6)
+		return MNL_CB_OK;
+	memcpy(&a, mnl_attr_get_payload(tb[NDA_DST]), 4);
+	uipt_host_add_neigh(im->h, a, mnl_attr_get_payload(tb[NDA_LLADDR]), i->name);
+	return MNL_CB_OK;
+}
+
 static int dump(struct import *im, uint16_t type, size_t hdrlen, uint8_t family,
 		mnl_cb_t cb)
 {
@@ -223,7 +246,8 @@ int uipt_host_import(struct uipt_host **out)
 	im.seq = (uint32_t)time(NULL);
 	if (dump(&im, RTM_GETLINK, sizeof(struct ifinfomsg), AF_UNSPEC, link_cb) < 0 ||
 	    dump(&im, RTM_GETADDR, sizeof(struct ifaddrmsg), AF_INET, addr_cb) < 0 ||
-	    dump(&im, RTM_GETROUTE, sizeof(struct rtmsg), AF_INET, route_cb) < 0)
+	    dump(&im, RTM_GETROUTE, sizeof(struct rtmsg), AF_INET, route_cb) < 0 ||
+	    dump(&im, RTM_GETNEIGH, sizeof(struct ndmsg), AF_INET, neigh_cb) < 0)
 		goto out;
 	if (im.h->nifaces)
 		resolve_masters(&im);

@@ -179,6 +179,17 @@ need_bridge() {
 	kcompare_ext physdev-bridge --bridge
 }
 
+@test "kernel ext: random rulesets and flows with A behind a bridge (seeded, 200 packets)" {
+	need_match physdev filter -A FORWARD -m physdev --physdev-is-bridged
+	need_bridge
+	run /usr/bin/python3 "$KC" --prefix "$PREFIX" --trace "$UIPT_BUILDDIR" \
+		--state "$UIPTABLES_STATE" --random "${UIPT_KCOMPARE_SEED:-7}:200" --bridge
+	echo "$output" | tail -40
+	[ "$status" -ne 77 ] || skip "kcompare cannot run here"
+	[ "$status" -eq 0 ]
+	[[ "${lines[-1]}" == "200 packets, 0 mismatches" ]]
+}
+
 @test "kernel ext: a bridge with bridge-nf-call-iptables 0 (iptables sees only what goes up)" {
 	need_match physdev filter -A FORWARD -m physdev --physdev-is-bridged
 	need_bridge

@@ -63,7 +63,7 @@ MAC = {'a0': '02:00:00:00:0a:00', 'eth0': '02:00:00:00:f0:00',
 SIDE = {'eth0': 'A', 'eth1': 'B', 'eth2': 'C'}
 PEER = {'eth0': 'a0', 'eth1': 'b0', 'eth2': 'c0'}
 # With --bridge: the hosts on br0's subnet, by address.
-BR_HOSTS = {'198.51.100.2': 'a0', '198.51.100.3': 'c0'}
+BR_HOSTS = {'198.51.100.2': 'a0', '198.51.100.3': 'c0', '198.51.100.7': 'a0'}
 BRIDGE = False
 
 
@@ -169,8 +169,14 @@ class Topo:
                 'net.ipv4.conf.eth1.rp_filter=0 net.ipv4.conf.all.send_redirects=0 '
                 'net.ipv4.conf.br0.send_redirects=0 net.ipv4.icmp_ratemask=0')
         self.ex('FW', '/usr/bin/python3 -c %s eth0 eth1 eth2 br0' % shlex.quote(TX_CSUM_OFF))
-        # Ports forward at once without STP; wait for carrier anyway.
-        time.sleep(0.3)
+        # Without STP a port forwards once its link is up: wait for it
+        # (state 3, BR_STATE_FORWARDING), or the first frames are lost.
+        for _ in range(100):
+            st = self.ex('FW', 'cat /sys/class/net/eth0/brport/state '
+                         '/sys/class/net/eth2/brport/state', check=False).split()
+            if st == ['3', '3']:
+                break
+            time.sleep(0.05)
         self.quiet_ends()
 
     def down(self):
@@ -822,6 +828,18 @@ def more_matches(chain, p):
     if chain in ('INPUT', 'FORWARD'):
         out += ['-m mac --mac-source 02:00:00:00:0a:00',
                 '-m addrtype --dst-type UNICAST --limit-iface-in']
+    if BRIDGE:
+        # User chains are reached from OUTPUT too, where -i is refused,
+        # and --physdev-out unless for bridged packets.
+        out += ['-m physdev --physdev-in eth0', '-m physdev ! --physdev-in eth2',
+                '-m physdev --physdev-in eth+ ! --physdev-is-bridged',
+                '-m physdev --physdev-is-in', '-m physdev ! --physdev-is-in',
+                '-m physdev --physdev-is-bridged',
+                '-m physdev --physdev-out eth2 --physdev-is-bridged']
+        if chain in ('INPUT', 'FORWARD'):
+            out += ['-i br0', '-i br0 -m physdev ! --physdev-is-bridged']
+        if chain == 'FORWARD':
+            out += ['-m physdev ! --physdev-out eth0', '-m physdev --physdev-is-out']
     return out
 
 
@@ -896,12 +914,33 @@ def random_ruleset(rng, have):
     return '\n'.join(lines) + '\n'
 
 
+def bridged_flow(rng, port):
+    """With --bridge: a flow between A and C across br0, either way."""
+    (ci, a), (ri, c) = rng.sample([('eth0', '198.51.100.2'), ('eth2', '198.51.100.3')], 2)
+    p = rng.choice(['tcp', 'udp', 'icmp'])
+    if p == 'icmp':
+        return ['-i %s -p icmp -s %s -d %s --icmp-type 8 --icmp-id %d' % (ci, a, c, port),
+                '-i %s -p icmp -s %s -d %s --icmp-type 0 --icmp-id %d' % (ri, c, a, port)]
+    dport = rng.choice([80, 53, 22, 1500])
+    fwd = '-i %s -p %s -s %s -d %s --sport %d --dport %d' % (ci, p, a, c, port, dport)
+    back = '-i %s -p %s -s %s -d %s --sport %d --dport %d' % (ri, p, c, a, dport, port)
+    if p == 'udp':
+        return [fwd, back, fwd][:rng.randint(1, 3)]
+    steps = [fwd + ' --flags SYN', back + ' --flags SYN,ACK', fwd + ' --flags ACK',
+             fwd + ' --flags PSH,ACK --payload hi', back + ' --flags FIN,ACK',
+             fwd + ' --flags FIN,ACK', back + ' --flags ACK']
+    return steps[:rng.randint(1, len(steps))]
+
+
 def random_packets(rng, n):
     """Flows: TCP handshakes with data and teardown, UDP exchanges, pings;
     plus stray packets.  Replies come from the other side."""
     out, port = [], 30000
     while len(out) < n:
         port += 1
+        if BRIDGE and rng.random() < 0.3:
+            out += bridged_flow(rng, port)
+            continue
         k = rng.random()
         a = rng.choice(ADDRS_A[:2])
         b = rng.choice(ADDRS_B)
