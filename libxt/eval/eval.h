@@ -220,6 +220,9 @@ struct uipt_reply {
 	struct uipt_emit how;		/* and how they leave */
 	char text[160];
 	bool from_local;		/* about a packet addressed here */
+	/* A reset for a frame that came in by a bridge port leaves straight
+	 * by that port (nf_send_reset), past OUTPUT and POSTROUTING. */
+	char direct[IFNAMSIZ];
 	alignas(4) uint8_t quote[576];	/* the packet it answers, as it was then */
 	unsigned int quote_len;
 	enum uipt_ctinfo ctinfo;	/* of the packet it answers */

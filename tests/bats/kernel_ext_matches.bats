@@ -179,6 +179,12 @@ need_bridge() {
 	kcompare_ext physdev-bridge --bridge
 }
 
+@test "kernel ext: REJECT of frames from a bridge port (the reset leaves by the port)" {
+	need_match physdev filter -A FORWARD -m physdev --physdev-is-bridged
+	need_bridge
+	kcompare_ext physdev-reject --bridge
+}
+
 @test "kernel ext: random rulesets and flows with A behind a bridge (seeded, 200 packets)" {
 	need_match physdev filter -A FORWARD -m physdev --physdev-is-bridged
 	need_bridge
