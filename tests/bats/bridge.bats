@@ -193,6 +193,9 @@ setup() {
 	fi
 	ip -n "$ns" link add v0 type veth peer name v1
 	ip -n "$ns" link set v0 master br7
+	ip -n "$ns" link set br7 up
+	ip -n "$ns" addr add 192.0.2.1/24 dev br7
+	ip -n "$ns" neigh replace 192.0.2.7 lladdr 02:00:00:00:0c:07 dev br7 nud permanent
 	ip netns exec "$ns" sh -c 'echo 0 > /proc/sys/net/bridge/bridge-nf-call-iptables' 2>/dev/null || true
 	run ip netns exec "$ns" uiptables-trace --host-import
 	local call
@@ -202,7 +205,40 @@ setup() {
 	assert_output --partial "iface br7 type bridge mac 02:00:00:00:f0:0b"
 	assert_output --regexp "iface v0 master br7 mac"
 	refute_output --regexp "iface v1 master"
+	assert_output --partial "neigh 192.0.2.7 lladdr 02:00:00:00:0c:07 dev br7"
 	if [ "$call" = 0 ]; then
 		assert_output --partial "sysctl net.bridge.bridge-nf-call-iptables 0"
 	fi
+}
+
+@test "bridge: a reset for a frame from a port leaves by that port, past OUTPUT" {
+	uiptables -A FORWARD -p tcp --dport 23 -j REJECT --reject-with tcp-reset
+	uiptables -A FORWARD -p udp --dport 69 -j REJECT
+	uiptables -A OUTPUT
+	run uiptables-trace -i eth0 -p tcp -s 198.51.100.2 -d 198.51.100.3 --dport 23 --mac-source $MA --mac-destination $MC --expect REJECT
+	assert_success
+	assert_output --partial "TCP reset to 198.51.100.2: sent straight out of bridge port eth0 (not through OUTPUT and POSTROUTING)"
+	refute_output --partial "filter:OUTPUT:rule:1"
+	run uiptables-trace -i eth0 -p udp -s 198.51.100.2 -d 198.51.100.3 --dport 69 --mac-source $MA --mac-destination $MC --json
+	assert_output --partial '"table":"filter","chain":"OUTPUT","num":1'
+	# From a routed link, a reset goes the usual way.
+	run uiptables-trace -i eth1 -p tcp -s 203.0.113.2 -d 198.51.100.3 --dport 23
+	assert_output --partial "filter:OUTPUT:rule:1"
+}
+
+@test "bridge: neigh lines give the next hop's MAC, the database its port" {
+	echo "neigh 198.51.100.3 lladdr $MC dev br0" >> "$UIPTABLES_STATE/host"
+	run uiptables-trace --host
+	assert_output --partial "neigh 198.51.100.3 lladdr 02:00:00:00:0c:00 dev br0"
+	# The MAC is known, its port not yet: flooded.
+	run uiptables-trace -i eth1 -p udp -s 203.0.113.2 -d 198.51.100.3
+	assert_output --partial "flooded to 3 port(s)"
+	# C's frame, from another address, teaches the bridge where its MAC is.
+	uiptables-trace -i eth2 -p udp -s 198.51.100.30 -d 198.51.100.1 --mac-source $MC
+	run uiptables-trace -i eth1 -p udp -s 203.0.113.2 -d 198.51.100.3
+	assert_output --partial "out by eth2"
+	echo "neigh 198.51.100.4 lladdr $MC dev eth9" >> "$UIPTABLES_STATE/host"
+	run uiptables-trace --host
+	assert_failure 2
+	assert_output --partial "neighbour on unknown interface \`eth9'"
 }
