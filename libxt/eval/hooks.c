@@ -633,7 +633,8 @@ static void bridge_forward(struct uipt_eval *ev, struct xt_pkt *pkt,
 	const char *ports[UIPT_BRIDGE_LEAVES];
 	unsigned int n = out_ports(ev, pkt, f, ports);
 	struct xt_pkt saved = *pkt, kept = *pkt;
-	uint8_t *bytes = malloc(pkt->len), *keptb = malloc(pkt->len);
+	/* A copy may grow (TCPMSS), up to the room the packet has. */
+	uint8_t *bytes = malloc(pkt->len), *keptb = malloc(pkt->room ? pkt->room : pkt->len);
 	struct fate_save last = { .fate = UIPT_FATE_ACCEPT, .drop_hook = -2 };
 	bool any = false;
 
@@ -653,7 +654,7 @@ static void bridge_forward(struct uipt_eval *ev, struct xt_pkt *pkt,
 		if (ok) {
 			any = true;
 			kept = *pkt;
-			memcpy(keptb, pkt->data, pkt->len < saved.len ? pkt->len : saved.len);
+			memcpy(keptb, pkt->data, pkt->len);
 		} else {
 			last = fate_take(r);
 		}
@@ -672,7 +673,7 @@ static void bridge_forward(struct uipt_eval *ev, struct xt_pkt *pkt,
 		}
 	} else if (any) {
 		*pkt = kept;
-		memcpy(pkt->data, keptb, kept.len < saved.len ? kept.len : saved.len);
+		memcpy(pkt->data, keptb, kept.len);
 		r->where = "bridge";
 	} else {
 		fate_put(r, &last);
@@ -748,6 +749,9 @@ static void bridge_input(struct uipt_eval *ev, struct xt_pkt *pkt,
 	pkt->pkttype = !memcmp(f.dmac, "\xff\xff\xff\xff\xff\xff", 6) ? PACKET_BROADCAST :
 		       f.group ? PACKET_MULTICAST : PACKET_HOST;
 	frame_note(ev, &f, local);
+	/* br_handle_frame: a group or zero source is no sender's. */
+	if (pkt->has_mac && ((pkt->mac[6] & 1) || !memcmp(pkt->mac + 6, "\0\0\0\0\0\0", 6)))
+		return bridge_drop(ev, "the source MAC is not a station's");
 	if (!arrival_checks(ev, pkt))
 		return;
 	if (f.hooks) {

@@ -242,3 +242,13 @@ setup() {
 	assert_failure 2
 	assert_output --partial "neighbour on unknown interface \`eth9'"
 }
+
+@test "bridge: a frame from a group or zero MAC is dropped before any hook" {
+	uiptables -t mangle -A PREROUTING
+	run uiptables-trace -i eth0 -p udp -s 198.51.100.2 -d 198.51.100.3 --mac-source 01:00:5e:00:00:01 --mac-destination $MC --expect DROP
+	assert_success
+	assert_output --partial "dropped: the source MAC is not a station's"
+	refute_output --partial "mangle:PREROUTING:rule:1"
+	run uiptables -t mangle -L PREROUTING -v -x -n
+	assert_line --regexp '^ +0 +0 +all'
+}
