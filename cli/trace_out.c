@@ -114,6 +114,7 @@ static void orig_pkt(const struct uipt_result *r, const struct trace_item *it,
 	o->l4proto = r->orig[9];
 	o->mark = it->spec.mark;
 	snprintf(o->in, sizeof(o->in), "%s", r->orig_in);
+	snprintf(o->physin, sizeof(o->physin), "%s", r->orig_physin);
 }
 
 void trace_print_text(FILE *f, unsigned int n, const struct trace_item *it,
@@ -131,6 +132,8 @@ void trace_print_text(FILE *f, unsigned int n, const struct trace_item *it,
 			fputs("OUTPUT ", f);
 		else
 			fprintf(f, "IN=%s ", r->orig_in);
+		if (r->orig_physin[0])
+			fprintf(f, "PHYSIN=%s ", r->orig_physin);
 		uipt_pkt_describe(f, &o);
 		fputc('\n', f);
 	}

@@ -274,7 +274,8 @@ struct uipt_result {
 	bool rejected;			/* a REJECT target dropped it */
 	alignas(4) uint8_t orig[128];	/* headers of the packet as it came */
 	unsigned int orig_len;
-	char orig_in[IFNAMSIZ];
+	char orig_in[IFNAMSIZ];		/* a bridge port's bridge */
+	char orig_physin[IFNAMSIZ];	/* and the port; "" otherwise */
 	alignas(4) uint8_t final[UIPT_PKT_MAX];	/* the packet as it leaves */
 	unsigned int final_len;
 	uint32_t final_mark;

@@ -948,6 +948,11 @@ int uipt_eval_packet(struct uipt_eval *ev, const struct uipt_pktspec *meta,
 	memcpy(res->orig, data, len < sizeof(res->orig) ? len : sizeof(res->orig));
 	res->orig_len = (unsigned int)len;
 	uipt_ifname_copy(res->orig_in, meta->local ? "" : meta->in);
+	res->orig_physin[0] = '\0';
+	if (!meta->local && uipt_bridge_of(ev->host, meta->in)) {
+		uipt_ifname_copy(res->orig_physin, meta->in);
+		uipt_ifname_copy(res->orig_in, uipt_bridge_of(ev->host, meta->in)->name);
+	}
 	memset(pkt, 0, sizeof(*pkt));
 	if (uipt_pkt_parse(pkt, res->final, len) < 0)
 		return -1;

@@ -57,6 +57,7 @@ setup() {
 	uiptables-trace -i eth2 -p udp -s 198.51.100.3 -d 198.51.100.9 --mac-source $MC --mac-destination 02:00:00:00:0d:00
 	run uiptables-trace -i eth0 -p udp -s 198.51.100.2 -d 198.51.100.3 --mac-source $MA --mac-destination $MC
 	assert_success
+	assert_output --partial "packet 1: IN=br0 PHYSIN=eth0 SRC=198.51.100.2"
 	assert_output --partial "bridge: br0: in by port eth0, to 02:00:00:00:0c:00: bridged"
 	assert_output --partial "mangle:PREROUTING:rule:1"
 	assert_output --partial "bridge: br0: out by eth2 (destination MAC in the forwarding database)"
@@ -148,6 +149,7 @@ setup() {
 	assert_output --partial '"bridge":[{"port":"eth2","verdict":"ACCEPT","bridged":true},{"port":"eth3","verdict":"ACCEPT","bridged":true}]'
 	assert_output --partial '"fate":"local"'
 	assert_output --partial '"table":"filter","chain":"INPUT","num":1'
+	assert_output --partial '"orig":{"in":"br0","out":"","src":"198.51.100.2","dst":"198.51.100.255","proto":17,"len":28,"ttl":64,"tos":0,"mark":0,"physin":"eth0"'
 	assert_output --partial '"physin":"eth0"'
 }
 
@@ -180,7 +182,7 @@ setup() {
 	assert_output --partial "bridged out of port eth2: ACCEPT"
 	run uiptables-trace -i eth0 -p udp -s 198.51.100.2 -d 198.51.100.1 --mac-source $MA
 	assert_output --partial "filter:INPUT:rule:1"
-	refute_output --partial "PHYSIN"
+	assert_output --partial "leaves: IN=br0 OUT= SRC=198.51.100.2"
 }
 
 @test "bridge: --host-import reads bridges, ports and the switch from a namespace" {
