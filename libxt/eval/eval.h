@@ -86,8 +86,9 @@ struct uipt_pktspec {
 	unsigned int payload_len;
 	bool has_mac;
 	uint8_t mac_src[6];
-	bool has_mac_dst;		/* from a capture's frame, --mac-destination */
+	bool has_mac_dst;		/* a capture's group frame, --mac-destination */
 	uint8_t mac_dst[6];
+	bool mac_dst_wire;		/* a capture's frame: used on bridge ports */
 	bool fragment;			/* a later fragment (offset > 0) */
 	uint64_t time_ns;		/* the packet clock */
 	bool has_time;

@@ -649,6 +649,9 @@ static void bridge_forward(struct uipt_eval *ev, struct xt_pkt *pkt,
 
 		*pkt = saved;
 		memcpy(pkt->data, bytes, saved.len);
+		if (n > 1)
+			uipt_result_note(r, -1, "bridge", "%s: the copy for %s", f->br->name,
+					 ports[i]);
 		ok = bridge_copy(ev, pkt, f->br->name, ports[i], f->hooks);
 		add_leave(r, ports[i], ok ? "ACCEPT" : r->verdict, true);
 		if (ok) {
@@ -893,7 +896,7 @@ static void fill_pkt(struct uipt_eval *ev, struct xt_pkt *pkt,
 	pkt->has_mac = m->has_mac;
 	if (m->has_mac) {
 		/* Ethernet header: destination, source, type. */
-		if (m->has_mac_dst)
+		if (m->has_mac_dst || (m->mac_dst_wire && uipt_bridge_of(ev->host, m->in)))
 			memcpy(pkt->mac, m->mac_dst, 6);
 		else
 			frame_dst(ev, pkt, m, pkt->mac);

@@ -76,6 +76,9 @@ setup() {
 	run uiptables-trace -i eth0 -p udp -s 198.51.100.2 -d 198.51.100.4 --mac-source $MA --mac-destination 02:00:00:00:0d:00
 	assert_success
 	assert_output --partial "flooded to 2 other port(s), destination MAC unknown"
+	assert_line --index 3 --partial "bridge: br0: the copy for eth2"
+	assert_line --index 5 --partial "bridge: br0: the copy for eth3"
+	assert_line --index 6 --partial "filter:FORWARD:rule:1"
 	assert_output --partial "bridged out of port eth2: ACCEPT"
 	assert_output --partial "bridged out of port eth3: DROP"
 	assert_output --partial "verdict: ACCEPT (bridged via br0)"
@@ -253,4 +256,20 @@ setup() {
 	refute_output --partial "mangle:PREROUTING:rule:1"
 	run uiptables -t mangle -L PREROUTING -v -x -n
 	assert_line --regexp '^ +0 +0 +all'
+}
+
+@test "bridge: a capture's frames on a port go by their own destination MAC" {
+	command -v python3 >/dev/null || skip "python3 is needed to write the capture"
+	python3 "$UIPT_SRCDIR/tests/bats/mkpcap.py" "$BATS_TEST_TMPDIR/c.pcap"
+	uiptables -A FORWARD -m physdev --physdev-in eth2 --physdev-is-bridged -p tcp --dport 22 -j DROP
+	# To 02:00:00:00:0f:01, not the bridge's: bridged, flooded.
+	run uiptables-trace --pcap "$BATS_TEST_TMPDIR/c.pcap" --iface eth2
+	assert_success
+	assert_output --partial "IN=br0 PHYSIN=eth2 SRC=203.0.113.9"
+	assert_output --partial "to 02:00:00:00:0f:01: bridged"
+	assert_output --partial "bridged out of port eth0: DROP"
+	assert_output --partial "summary: 3 packets: DROP 1, ACCEPT 2"
+	# The same frames on a routed interface whose MAC they name go up.
+	run uiptables-trace --pcap "$BATS_TEST_TMPDIR/c.pcap" --iface eth1
+	refute_output --partial "bridge"
 }
