@@ -458,12 +458,12 @@ static struct xt_physdev_info pd(uint8_t bits, uint8_t inv, const char *in, cons
 	if (in) {
 		n = strlen(in);
 		strcpy(i.physindev, in);
-		memset(i.in_mask, 0xff, in[n - 1] == '+' ? n - 1 : n + 1);
+		memset(i.in_mask, 0xff, n && in[n - 1] == '+' ? n - 1 : n + 1);
 	}
 	if (out) {
 		n = strlen(out);
 		strcpy(i.physoutdev, out);
-		memset(i.out_mask, 0xff, out[n - 1] == '+' ? n - 1 : n + 1);
+		memset(i.out_mask, 0xff, n && out[n - 1] == '+' ? n - 1 : n + 1);
 	}
 	return i;
 }
@@ -482,7 +482,7 @@ static void test_physdev_bridged(struct xt_pkt *p)
 	ok(!match("physdev", 0, &i, p), "physdev: eth is not eth0");
 	i = pd(XT_PHYSDEV_OP_IN, 0, "eth+", NULL);
 	ok(match("physdev", 0, &i, p), "physdev: eth+ is");
-	i = pd(XT_PHYSDEV_OP_OUT, XT_PHYSDEV_OP_OUT, "", "eth0");
+	i = pd(XT_PHYSDEV_OP_OUT, XT_PHYSDEV_OP_OUT, NULL, "eth0");
 	ok(match("physdev", 0, &i, p), "physdev: ! --physdev-out eth0");
 	i = pd(XT_PHYSDEV_OP_ISIN | XT_PHYSDEV_OP_ISOUT | XT_PHYSDEV_OP_BRIDGED, 0, NULL, NULL);
 	ok(match("physdev", 0, &i, p), "physdev: is-in, is-out, is-bridged");
