@@ -752,6 +752,8 @@ static void bridge_input(struct uipt_eval *ev, struct xt_pkt *pkt,
 	pkt->pkttype = !memcmp(f.dmac, "\xff\xff\xff\xff\xff\xff", 6) ? PACKET_BROADCAST :
 		       f.group ? PACKET_MULTICAST : PACKET_HOST;
 	frame_note(ev, &f, local);
+	if (!uipt_host_iface(ev->host, m->in)->up)
+		return bridge_drop(ev, "the port is down");
 	/* br_handle_frame: a group or zero source is no sender's. */
 	if (pkt->has_mac && ((pkt->mac[6] & 1) || !memcmp(pkt->mac + 6, "\0\0\0\0\0\0", 6)))
 		return bridge_drop(ev, "the source MAC is not a station's");

@@ -273,3 +273,15 @@ setup() {
 	run uiptables-trace --pcap "$BATS_TEST_TMPDIR/c.pcap" --iface eth1
 	refute_output --partial "bridge"
 }
+
+@test "bridge: nothing comes in by, or goes out of, a port that is down" {
+	sed -i 's/^iface eth3 master br0 mac 02:00:00:00:f0:03$/& down/' "$UIPTABLES_STATE/host"
+	run uiptables-trace --host
+	assert_output --partial "iface eth3 master br0 mac 02:00:00:00:f0:03 down"
+	run uiptables-trace -i eth0 -p udp -s 198.51.100.2 -d 198.51.100.4 --mac-source $MA --mac-destination 02:00:00:00:0d:00
+	assert_output --partial "flooded to 1 other port(s)"
+	refute_output --partial "eth3"
+	run uiptables-trace -i eth3 -p udp -s 198.51.100.4 -d 198.51.100.2 --mac-source 02:00:00:00:0d:00 --expect DROP
+	assert_success
+	assert_output --partial "dropped: the port is down"
+}

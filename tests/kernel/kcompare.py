@@ -24,7 +24,7 @@ answers and moves no OUTPUT counters.
 
   kcompare.py --prefix P --rules FILE (--packets FILE | --random SEED:N)
               --trace DIR-WITH-UIPTABLES [--keep] [--load-blobs]
-              [--setup FILE] [--import-host] [--wall-clock]
+              [--setup FILE] [--import-host] [--wall-clock] [--bridge]
 A packets line "sleep SECONDS" lets time pass between packets.
 --bridge builds FW with a bridge instead of the routed eth0 (implies
 --import-host):
