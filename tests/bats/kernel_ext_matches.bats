@@ -185,6 +185,12 @@ need_bridge() {
 	kcompare_ext physdev-reject --bridge
 }
 
+@test "kernel ext: SNAT of bridged frames, the answers bridged back" {
+	need_match physdev filter -A FORWARD -m physdev --physdev-is-bridged
+	need_bridge
+	kcompare_ext physdev-snat --bridge
+}
+
 @test "kernel ext: random rulesets and flows with A behind a bridge (seeded, 200 packets)" {
 	need_match physdev filter -A FORWARD -m physdev --physdev-is-bridged
 	need_bridge
