@@ -63,6 +63,8 @@ struct uipt_host {
 	/* net.bridge.bridge-nf-call-iptables: bridged IPv4 frames go through
 	 * the iptables hooks (br_netfilter); on in a new namespace. */
 	bool br_call_iptables;
+	bool has_bridges;		/* any port of a bridge: the per-packet
+					 * lookups are skipped without */
 };
 
 /*

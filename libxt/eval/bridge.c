@@ -30,9 +30,21 @@ struct fdb_entry {
 	uint64_t seen_ns;
 };
 
+void uipt_host_note_bridges(struct uipt_host *h)
+{
+	h->has_bridges = false;
+	for (unsigned int i = 0; i < h->nifaces; i++)
+		if (h->ifaces[i].master[0])
+			h->has_bridges = true;
+}
+
 const struct uipt_host_iface *uipt_bridge_of(const struct uipt_host *h, const char *port)
 {
-	const struct uipt_host_iface *p = uipt_host_iface(h, port);
+	const struct uipt_host_iface *p;
+
+	if (!h->has_bridges)
+		return NULL;
+	p = uipt_host_iface(h, port);
 
 	return p && p->master[0] ? uipt_host_iface(h, p->master) : NULL;
 }

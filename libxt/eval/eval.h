@@ -155,6 +155,8 @@ const struct uipt_host_iface *uipt_host_iface_index(const struct uipt_host *h,
 
 /* ---- bridges (bridge.c) ---- */
 
+/* Sets has_bridges once the interfaces are known (parse, import). */
+void uipt_host_note_bridges(struct uipt_host *h);
 /* The bridge port is a port of, or NULL. */
 const struct uipt_host_iface *uipt_bridge_of(const struct uipt_host *h, const char *port);
 /* A MAC of the bridge itself or one of its ports: frames to it go up. */

@@ -413,12 +413,15 @@ static bool next_hop_mac(struct uipt_eval *ev, const char *br, struct in_addr ho
 static void bridge_out(struct uipt_eval *ev, const struct xt_pkt *pkt,
 		       const struct uipt_route_result *rt)
 {
-	const struct uipt_host_iface *br = uipt_host_iface(ev->host, pkt->out);
+	const struct uipt_host_iface *br;
 	struct in_addr hop = rt->gateway.s_addr ? rt->gateway : dst_of(pkt);
 	const char *ports[UIPT_BRIDGE_LEAVES], *port = NULL;
 	uint8_t mac[6];
 	unsigned int n;
 
+	if (!ev->host->has_bridges)
+		return;
+	br = uipt_host_iface(ev->host, pkt->out);
 	if (!br || !br->bridge)
 		return;
 	if (!rt->broadcast && !IN_MULTICAST(ntohl(hop.s_addr)) &&
@@ -945,6 +948,7 @@ int uipt_eval_packet(struct uipt_eval *ev, const struct uipt_pktspec *meta,
 		     const uint8_t *data, size_t len, struct uipt_result *res)
 {
 	struct xt_pkt *pkt = &res->final_pkt;
+	const struct uipt_host_iface *br;
 
 	result_reset(res);
 	if (len > sizeof(res->final))
@@ -954,9 +958,10 @@ int uipt_eval_packet(struct uipt_eval *ev, const struct uipt_pktspec *meta,
 	res->orig_len = (unsigned int)len;
 	uipt_ifname_copy(res->orig_in, meta->local ? "" : meta->in);
 	res->orig_physin[0] = '\0';
-	if (!meta->local && uipt_bridge_of(ev->host, meta->in)) {
+	br = meta->local ? NULL : uipt_bridge_of(ev->host, meta->in);
+	if (br) {
 		uipt_ifname_copy(res->orig_physin, meta->in);
-		uipt_ifname_copy(res->orig_in, uipt_bridge_of(ev->host, meta->in)->name);
+		uipt_ifname_copy(res->orig_in, br->name);
 	}
 	memset(pkt, 0, sizeof(*pkt));
 	if (uipt_pkt_parse(pkt, res->final, len) < 0)

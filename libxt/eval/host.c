@@ -524,6 +524,7 @@ int uipt_host_parse(FILE *f, const char *name, struct uipt_host **out)
 		uipt_host_free(h);
 		return -1;
 	}
+	uipt_host_note_bridges(h);
 	uipt_host_derive_routes(h);
 	*out = h;
 	return 0;

@@ -251,6 +251,7 @@ int uipt_host_import(struct uipt_host **out)
 		goto out;
 	if (im.h->nifaces)
 		resolve_masters(&im);
+	uipt_host_note_bridges(im.h);
 	im.h->br_call_iptables = call_iptables();
 	uipt_host_derive_routes(im.h);
 	*out = im.h;
