@@ -285,3 +285,12 @@ setup() {
 	assert_success
 	assert_output --partial "dropped: the port is down"
 }
+
+@test "bridge: LOG names the ports after the devices, as nf_log does" {
+	uiptables -A FORWARD -j LOG --log-prefix "br: "
+	uiptables -A INPUT -j LOG
+	run uiptables-trace -i eth0 -p udp -s 198.51.100.2 -d 198.51.100.3 --mac-source $MA --mac-destination $MC
+	assert_output --partial "log: br: IN=br0 OUT=br0 PHYSIN=eth0 PHYSOUT=eth2 MAC=02:00:00:00:0c:00:02:00:00:00:0a:00:08:00 SRC=198.51.100.2"
+	run uiptables-trace -i eth2 -p udp -s 198.51.100.3 -d 198.51.100.1 --mac-source $MC
+	assert_output --partial "log: IN=br0 OUT= PHYSIN=eth2 MAC=02:00:00:00:f0:0b:02:00:00:00:0c:00:08:00 SRC=198.51.100.3"
+}
