@@ -48,7 +48,9 @@ static void usage(FILE *f)
 	      "  -p sctp --chunk TYPE[:FLAGS]   -p dccp --dccp-type TYPE --dccp-option N[=HEX]\n"
 	      "  -p ah|esp|ipcomp --spi N\n"
 	      "  -p udp|l2tp --l2tp-tid N --l2tp-sid N --l2tp-version 2|3 --l2tp-control\n"
-	      "  --mac-source MAC --fragment --time SECONDS (the packet clock)\n"
+	      "  --mac-source MAC --mac-destination MAC (the frame; on a bridge port\n"
+	      "                 it decides bridged or up to IP)\n"
+	      "  --fragment --time SECONDS (the packet clock)\n"
 	      "  --expect ACCEPT|DROP|REJECT|QUEUE   (also per line in --packets)\n"
 	      "\nRun options:\n"
 	      "  --json             one JSON object per packet\n"
@@ -193,14 +195,15 @@ static int parse_proto(const struct popt_ctx *c, const char *arg)
 	return 0;
 }
 
-static int parse_mac(const struct popt_ctx *c, const char *arg, uint8_t mac[6])
+static int parse_mac(const struct popt_ctx *c, const char *opt, const char *arg,
+		     uint8_t mac[6])
 {
 	unsigned int b[6];
 	char extra;
 
 	if (!arg || sscanf(arg, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
 			   &b[4], &b[5], &extra) != 6)
-		return bad(c, "--mac-source", arg, "a MAC address");
+		return bad(c, opt, arg, "a MAC address");
 	for (int i = 0; i < 6; i++)
 		mac[i] = (uint8_t)b[i];
 	return 0;
@@ -383,9 +386,15 @@ static int packet_opt(struct popt_ctx *c, int argc, char **argv)
 		return 2;
 	}
 	if (!strcmp(o, "--mac-source")) {
-		if (parse_mac(c, a, s->mac_src) < 0)
+		if (parse_mac(c, o, a, s->mac_src) < 0)
 			return -1;
 		s->has_mac = true;
+		return 2;
+	}
+	if (!strcmp(o, "--mac-destination")) {
+		if (parse_mac(c, o, a, s->mac_dst) < 0)
+			return -1;
+		s->has_mac_dst = true;
 		return 2;
 	}
 	if (!strcmp(o, "--time"))

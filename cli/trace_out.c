@@ -49,6 +49,10 @@ static char *rule_text(const struct uipt_step *s)
 static void describe(FILE *f, const struct xt_pkt *p)
 {
 	fprintf(f, "IN=%s OUT=%s ", p->in, p->out);
+	if (p->physin[0])
+		fprintf(f, "PHYSIN=%s ", p->physin);
+	if (p->physout[0])
+		fprintf(f, "PHYSOUT=%s ", p->physout);
 	uipt_pkt_describe(f, p);
 }
 
@@ -82,7 +86,8 @@ static void text_verdict(FILE *f, const struct uipt_result *r)
 			fputs(" (delivered locally)", f);
 		else
 			fprintf(f, " (%s via %s)", r->where && !strcmp(r->where, "output") ?
-				"sent" : "forwarded", r->out);
+				"sent" : r->where && !strcmp(r->where, "bridge") ? "bridged" :
+				"forwarded", r->out);
 	} else if (r->fate == UIPT_FATE_QUEUE) {
 		fprintf(f, " (queue %u, %s %s)", r->queue_num, r->drop_table,
 			hook_name(r->drop_hook));
@@ -92,6 +97,9 @@ static void text_verdict(FILE *f, const struct uipt_result *r)
 		fprintf(f, " (%s)", r->drop_table);
 	}
 	fputc('\n', f);
+	for (unsigned int i = 0; i < r->nleaves; i++)
+		fprintf(f, "  %s port %s: %s\n", r->leaves[i].bridged ? "bridged out of" :
+			"leaves by", r->leaves[i].port, r->leaves[i].verdict);
 }
 
 /* The packet as it came: only its headers were kept, enough for this. */
@@ -106,6 +114,7 @@ static void orig_pkt(const struct uipt_result *r, const struct trace_item *it,
 	o->l4proto = r->orig[9];
 	o->mark = it->spec.mark;
 	snprintf(o->in, sizeof(o->in), "%s", r->orig_in);
+	snprintf(o->physin, sizeof(o->physin), "%s", r->orig_physin);
 }
 
 void trace_print_text(FILE *f, unsigned int n, const struct trace_item *it,
@@ -123,6 +132,8 @@ void trace_print_text(FILE *f, unsigned int n, const struct trace_item *it,
 			fputs("OUTPUT ", f);
 		else
 			fprintf(f, "IN=%s ", r->orig_in);
+		if (r->orig_physin[0])
+			fprintf(f, "PHYSIN=%s ", r->orig_physin);
 		uipt_pkt_describe(f, &o);
 		fputc('\n', f);
 	}
@@ -223,6 +234,10 @@ static void json_packet(FILE *f, const struct xt_pkt *p, unsigned int have)
 	fprintf(f, "{\"in\":\"%s\",\"out\":\"%s\",\"src\":\"%s\",\"dst\":\"%s\","
 		"\"proto\":%u,\"len\":%u,\"ttl\":%u,\"tos\":%u,\"mark\":%u",
 		p->in, p->out, s, t, p->l4proto, p->len, d[8], d[1], p->mark);
+	if (p->physin[0])
+		fprintf(f, ",\"physin\":\"%s\"", p->physin);
+	if (p->physout[0])
+		fprintf(f, ",\"physout\":\"%s\"", p->physout);
 	if (!p->fragoff && (p->l4proto == IPPROTO_TCP || p->l4proto == IPPROTO_UDP) &&
 	    p->len >= p->thoff + 4)
 		fprintf(f, ",\"sport\":%u,\"dport\":%u", l4[0] << 8 | l4[1], l4[2] << 8 | l4[3]);
@@ -254,7 +269,15 @@ void trace_print_json(FILE *f, unsigned int n, const struct trace_item *it,
 		json_str(f, r->drop_table);
 		fputc('}', f);
 	}
-	fputs(",\"ctstate\":", f);
+	fputs(",\"bridge\":[", f);
+	for (unsigned int i = 0; i < r->nleaves; i++) {
+		fprintf(f, "%s{\"port\":", i ? "," : "");
+		json_str(f, r->leaves[i].port);
+		fputs(",\"verdict\":", f);
+		json_str(f, r->leaves[i].verdict);
+		fprintf(f, ",\"bridged\":%s}", r->leaves[i].bridged ? "true" : "false");
+	}
+	fputs("],\"ctstate\":", f);
 	json_str(f, r->ctstate);
 	fputs(",\"conntrack\":", f);
 	json_str(f, r->ctline);

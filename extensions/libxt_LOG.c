@@ -454,6 +454,11 @@ static void log_line(const struct xt_pkt *pkt, const struct xt_log_info *li,
 	l->len = 0;
 	l->buf[0] = '\0';
 	add(l, "%.*sIN=%s OUT=%s ", (int)sizeof(li->prefix), li->prefix, pkt->in, pkt->out);
+	/* The bridge ports, where they are not the devices already named. */
+	if (pkt->has_bridge && pkt->physin[0] && strcmp(pkt->physin, pkt->in))
+		add(l, "PHYSIN=%s ", pkt->physin);
+	if (pkt->has_bridge && pkt->physout[0] && strcmp(pkt->physout, pkt->out))
+		add(l, "PHYSOUT=%s ", pkt->physout);
 	if (pkt->in[0])
 		dump_mac(l, pkt, li->logflags);
 	dump_ipv4(l, pkt, 0, li->logflags);

@@ -119,15 +119,60 @@ static int physdev_check(const struct xt_check_param *par)
 	return 0;
 }
 
-/* The evaluator models no bridge, so every packet is one without bridge
- * information: the kernel then matches only when each option used is
- * inverted. */
+/* Names compared as the kernel compares interface names: every byte of
+ * the IFNAMSIZ buffers under the mask, so "eth+" has a prefix mask. */
+static bool name_matches(const char *dev, const char *name, const char *mask)
+{
+	char buf[IFNAMSIZ] = { 0 };
+
+	for (int i = 0; i < IFNAMSIZ - 1 && dev[i]; i++)
+		buf[i] = dev[i];
+	for (int i = 0; i < IFNAMSIZ; i++)
+		if ((buf[i] ^ name[i]) & mask[i])
+			return false;
+	return true;
+}
+
+/* An option asked for without its '!': wants it true. */
+static bool wants(const struct xt_physdev_info *info, uint8_t op)
+{
+	return !(info->invert & op);
+}
+
+/* Without bridge information (not arrived by a bridge port): only rules
+ * whose options are all inverted match. */
+static bool no_bridge_match(const struct xt_physdev_info *info)
+{
+	return (info->bitmask & ~info->invert & XT_PHYSDEV_OP_MASK) == 0;
+}
+
+/*
+ * As xt_physdev decides, measured against the kernel: "bridged" and
+ * "is-out" mean the bridge chose an output port; --physdev-in says
+ * nothing when no input port is known; --physdev-out never matches,
+ * inverted or not, when there is no output port.
+ */
 static bool physdev_match(const struct xt_pkt *pkt, struct xt_action_param *par)
 {
 	const struct xt_physdev_info *info = par->data;
+	bool in = pkt->physin[0], out = pkt->physout[0];
 
-	(void)pkt;
-	return (info->bitmask & ~info->invert & XT_PHYSDEV_OP_MASK) == 0;
+	if (!pkt->has_bridge)
+		return no_bridge_match(info);
+	if ((info->bitmask & XT_PHYSDEV_OP_BRIDGED) && out != wants(info, XT_PHYSDEV_OP_BRIDGED))
+		return false;
+	if ((info->bitmask & XT_PHYSDEV_OP_ISIN) && in != wants(info, XT_PHYSDEV_OP_ISIN))
+		return false;
+	if ((info->bitmask & XT_PHYSDEV_OP_ISOUT) && out != wants(info, XT_PHYSDEV_OP_ISOUT))
+		return false;
+	if ((info->bitmask & XT_PHYSDEV_OP_IN) && in &&
+	    name_matches(pkt->physin, info->physindev, info->in_mask) !=
+	    wants(info, XT_PHYSDEV_OP_IN))
+		return false;
+	if (!(info->bitmask & XT_PHYSDEV_OP_OUT))
+		return true;
+	return out && name_matches(pkt->physout, info->physoutdev, info->out_mask) ==
+		      wants(info, XT_PHYSDEV_OP_OUT);
 }
 
 static struct xtables_match physdev_ext = {

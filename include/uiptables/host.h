@@ -27,6 +27,8 @@ struct uipt_host_iface {
 	uint8_t mac[6];
 	uint32_t mtu;
 	uint32_t group;
+	bool bridge;			/* type bridge */
+	char master[IFNAMSIZ];		/* the bridge it is a port of; "" none */
 	struct uipt_host_addr *addrs;
 	unsigned int naddrs;
 };
@@ -44,11 +46,25 @@ struct uipt_host_route {
 	uint32_t table;
 };
 
+/* A neighbour entry (ip neigh): the MAC of an address on a link. */
+struct uipt_host_neigh {
+	struct in_addr addr;
+	uint8_t mac[6];
+	char dev[IFNAMSIZ];
+};
+
 struct uipt_host {
 	struct uipt_host_iface *ifaces;
 	unsigned int nifaces;
 	struct uipt_host_route *routes;
 	unsigned int nroutes;
+	struct uipt_host_neigh *neighs;
+	unsigned int nneighs;
+	/* net.bridge.bridge-nf-call-iptables: bridged IPv4 frames go through
+	 * the iptables hooks (br_netfilter); on in a new namespace. */
+	bool br_call_iptables;
+	bool has_bridges;		/* any port of a bridge: the per-packet
+					 * lookups are skipped without */
 };
 
 /*

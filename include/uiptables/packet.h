@@ -125,6 +125,12 @@ struct xt_pkt {
 	/* Bytes the buffer at data holds: a target that grows the packet
 	 * (TCPMSS adding its option) may use up to this; 0, not at all. */
 	unsigned int room;
+	/* br_netfilter's record of a frame that came in by a bridge port
+	 * (nf_bridge_info): the port, and once the bridge forwards it, the
+	 * port it leaves by.  Without it a packet has no bridge information. */
+	bool has_bridge;
+	char physin[IFNAMSIZ];
+	char physout[IFNAMSIZ];	/* "" unless bridged */
 };
 
 struct xt_action_param {

@@ -86,8 +86,9 @@ struct uipt_pktspec {
 	unsigned int payload_len;
 	bool has_mac;
 	uint8_t mac_src[6];
-	bool has_mac_dst;		/* from a capture's frame */
+	bool has_mac_dst;		/* a capture's group frame, --mac-destination */
 	uint8_t mac_dst[6];
+	bool mac_dst_wire;		/* a capture's frame: used on bridge ports */
 	bool fragment;			/* a later fragment (offset > 0) */
 	uint64_t time_ns;		/* the packet clock */
 	bool has_time;
@@ -141,11 +142,35 @@ struct uipt_host_iface *uipt_host_add_iface(struct uipt_host *h, const char *nam
 void uipt_host_add_addr(struct uipt_host_iface *i, struct in_addr a,
 			unsigned int plen, const struct in_addr *brd);
 struct uipt_host_route *uipt_host_add_route(struct uipt_host *h);
+struct uipt_host_neigh *uipt_host_add_neigh(struct uipt_host *h, struct in_addr a,
+					    const uint8_t mac[6], const char *dev);
+/* The neighbour entry of address a on dev, or NULL. */
+const struct uipt_host_neigh *uipt_host_neigh(const struct uipt_host *h, struct in_addr a,
+					      const char *dev);
 void uipt_host_derive_routes(struct uipt_host *h);
 const struct uipt_host_iface *uipt_host_iface(const struct uipt_host *h,
 					      const char *name);
 const struct uipt_host_iface *uipt_host_iface_index(const struct uipt_host *h,
 						    int index);
+
+/* ---- bridges (bridge.c) ---- */
+
+/* Sets has_bridges once the interfaces are known (parse, import). */
+void uipt_host_note_bridges(struct uipt_host *h);
+/* The bridge port is a port of, or NULL. */
+const struct uipt_host_iface *uipt_bridge_of(const struct uipt_host *h, const char *port);
+/* A MAC of the bridge itself or one of its ports: frames to it go up. */
+bool uipt_bridge_local_mac(const struct uipt_host *h, const struct uipt_host_iface *br,
+			   const uint8_t mac[6]);
+struct uipt_eval;
+/* The forwarding database: learn a source, look up a destination, and
+ * the MAC last seen with an IPv4 source (the neighbour). */
+void uipt_fdb_learn(struct uipt_eval *ev, const char *br, const char *port,
+		    const uint8_t mac[6], struct in_addr ip, uint64_t now);
+const char *uipt_fdb_port(struct uipt_eval *ev, const char *br, const uint8_t mac[6],
+			  uint64_t now);
+bool uipt_fdb_neigh(struct uipt_eval *ev, const char *br, struct in_addr ip,
+		    uint64_t now, uint8_t mac[6]);
 
 enum uipt_route_kind {
 	UIPT_ROUTE_LOCAL,	/* delivered to this host */
@@ -198,6 +223,9 @@ struct uipt_reply {
 	struct uipt_emit how;		/* and how they leave */
 	char text[160];
 	bool from_local;		/* about a packet addressed here */
+	/* A reset for a frame that came in by a bridge port leaves straight
+	 * by that port (nf_send_reset), past OUTPUT and POSTROUTING. */
+	char direct[IFNAMSIZ];
 	alignas(4) uint8_t quote[576];	/* the packet it answers, as it was then */
 	unsigned int quote_len;
 	enum uipt_ctinfo ctinfo;	/* of the packet it answers */
@@ -209,6 +237,15 @@ struct uipt_reply {
 	alignas(4) uint8_t bytes[600];	/* the generated packet as it leaves */
 	unsigned int len;
 };
+
+/* A copy of a frame a bridge sends out of one of its ports. */
+struct uipt_bridge_leave {
+	char port[IFNAMSIZ];
+	const char *verdict;		/* of this copy: ACCEPT, DROP... */
+	bool bridged;			/* forwarded by the bridge, not routed */
+};
+
+#define UIPT_BRIDGE_LEAVES 8
 
 enum uipt_fate {
 	UIPT_FATE_ACCEPT,	/* delivered or forwarded */
@@ -230,6 +267,9 @@ struct uipt_result {
 	const char *drop_table;
 	char out[IFNAMSIZ];
 	bool delivered_local;
+	/* Out through a bridge: the port(s) it leaves by. */
+	struct uipt_bridge_leave leaves[UIPT_BRIDGE_LEAVES];
+	unsigned int nleaves;
 	const char *ctstate;		/* as conntrack saw the packet */
 	char ctline[512];		/* the entry afterwards */
 	struct uipt_reply replies[4];
@@ -237,7 +277,8 @@ struct uipt_result {
 	bool rejected;			/* a REJECT target dropped it */
 	alignas(4) uint8_t orig[128];	/* headers of the packet as it came */
 	unsigned int orig_len;
-	char orig_in[IFNAMSIZ];
+	char orig_in[IFNAMSIZ];		/* a bridge port's bridge */
+	char orig_physin[IFNAMSIZ];	/* and the port; "" otherwise */
 	alignas(4) uint8_t final[UIPT_PKT_MAX];	/* the packet as it leaves */
 	unsigned int final_len;
 	uint32_t final_mark;

@@ -388,6 +388,84 @@ static bool deliver_local(struct uipt_eval *ev, struct xt_pkt *pkt)
 	return true;
 }
 
+static void add_leave(struct uipt_result *r, const char *port, const char *verdict,
+		      bool bridged)
+{
+	struct uipt_bridge_leave *l;
+
+	if (r->nleaves == UIPT_BRIDGE_LEAVES)
+		return;
+	l = &r->leaves[r->nleaves++];
+	uipt_ifname_copy(l->port, port);
+	l->verdict = verdict;
+	l->bridged = bridged;
+}
+
+/* Up ports of a bridge other than `except`, in the model's order. */
+static unsigned int bridge_ports(const struct uipt_host *h, const char *br,
+				 const char *except, const char *ports[UIPT_BRIDGE_LEAVES])
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < h->nifaces && n < UIPT_BRIDGE_LEAVES; i++) {
+		const struct uipt_host_iface *p = &h->ifaces[i];
+
+		if (!strcmp(p->master, br) && p->up && (!except || strcmp(p->name, except)))
+			ports[n++] = p->name;
+	}
+	return n;
+}
+
+/* The next hop's MAC: the host's neighbour entry, else the one the bridge
+ * last saw with that address. */
+static bool next_hop_mac(struct uipt_eval *ev, const char *br, struct in_addr hop,
+			 uint64_t now, uint8_t mac[6])
+{
+	const struct uipt_host_neigh *n = uipt_host_neigh(ev->host, hop, br);
+
+	if (n) {
+		memcpy(mac, n->mac, 6);
+		return true;
+	}
+	return uipt_fdb_neigh(ev, br, hop, now, mac);
+}
+
+/*
+ * A packet routed out through a bridge (br_dev_xmit): iptables saw it
+ * with out=BRIDGE and no output port (the bridge's own POSTROUTING does
+ * not call iptables for it again); the port is the database's for the
+ * next hop's MAC, or every port when unknown.
+ */
+static void bridge_out(struct uipt_eval *ev, const struct xt_pkt *pkt,
+		       const struct uipt_route_result *rt)
+{
+	const struct uipt_host_iface *br;
+	struct in_addr hop = rt->gateway.s_addr ? rt->gateway : dst_of(pkt);
+	const char *ports[UIPT_BRIDGE_LEAVES], *port = NULL;
+	uint8_t mac[6];
+	unsigned int n;
+
+	if (!ev->host->has_bridges)
+		return;
+	br = uipt_host_iface(ev->host, pkt->out);
+	if (!br || !br->bridge)
+		return;
+	if (!rt->broadcast && !IN_MULTICAST(ntohl(hop.s_addr)) &&
+	    next_hop_mac(ev, br->name, hop, pkt->now_ns, mac))
+		port = uipt_fdb_port(ev, br->name, mac, pkt->now_ns);
+	if (port) {
+		add_leave(ev->res, port, "ACCEPT", false);
+		uipt_result_note(ev->res, -1, "bridge", "%s: out by %s (%s's MAC in the "
+				 "forwarding database)", br->name, port, inet_ntoa(hop));
+		return;
+	}
+	n = bridge_ports(ev->host, br->name, NULL, ports);
+	for (unsigned int i = 0; i < n; i++)
+		add_leave(ev->res, ports[i], "ACCEPT", false);
+	uipt_result_note(ev->res, -1, "bridge", "%s: flooded to %u port(s), %s's MAC "
+			 "not in the forwarding database", br->name, n, inet_ntoa(hop));
+}
+
 /* ip_forward: TTL, then FORWARD and POSTROUTING. */
 static bool forward(struct uipt_eval *ev, struct xt_pkt *pkt,
 		    const struct uipt_route_result *rt)
@@ -406,6 +484,7 @@ static bool forward(struct uipt_eval *ev, struct xt_pkt *pkt,
 	    !run_hook(ev, pkt, NF_INET_POST_ROUTING))
 		return false;
 	ev->res->where = "forward";
+	bridge_out(ev, pkt, rt);
 	return true;
 }
 
@@ -432,11 +511,309 @@ static uint8_t pkttype_of(const struct uipt_eval *ev, const struct uipt_pktspec 
 	return PACKET_HOST;
 }
 
+static void frame_dst(struct uipt_eval *ev, const struct xt_pkt *pkt,
+		      const struct uipt_pktspec *m, uint8_t mac[6]);
+
+/* What ip_rcv_finish does after PREROUTING: INPUT, or FORWARD on. */
+static void take_route(struct uipt_eval *ev, struct xt_pkt *pkt,
+		       const struct uipt_route_result *rt)
+{
+	route_note(ev, rt);
+	if (rt->kind == UIPT_ROUTE_UNREACHABLE) {
+		if (rt->icmp_code >= 0)
+			uipt_reply_record(ev, pkt, 3, rt->icmp_code);
+		return routing_drop(ev, rt->why);
+	}
+	if (rt->kind == UIPT_ROUTE_LOCAL)
+		deliver_local(ev, pkt);
+	else
+		forward(ev, pkt, rt);
+}
+
+static void route_in(struct uipt_eval *ev, struct xt_pkt *pkt)
+{
+	struct uipt_route_result rt = { .want_why = !ev->res->quiet };
+	struct in_addr src;
+
+	memcpy(&src, pkt->data + 12, 4);
+	uipt_route_input(ev->host, pkt->in, src, dst_of(pkt), &rt);
+	take_route(ev, pkt, &rt);
+}
+
+static bool arrival_checks(struct uipt_eval *ev, struct xt_pkt *pkt)
+{
+	if (!uipt_pkt_ip_csum_ok(pkt->data)) {
+		routing_drop(ev, "bad IP header checksum (ip_rcv)");
+		return false;
+	}
+	return true;
+}
+
+
+/* ---- bridged frames (br_netfilter) ---- */
+
+struct fate_save {
+	enum uipt_fate fate;
+	const char *verdict, *drop_table;
+	int drop_hook;
+	unsigned int queue_num;
+};
+
+static struct fate_save fate_take(struct uipt_result *r)
+{
+	struct fate_save f = { r->fate, r->verdict, r->drop_table, r->drop_hook,
+			       r->queue_num };
+
+	r->fate = UIPT_FATE_ACCEPT;
+	r->verdict = NULL;
+	r->drop_table = NULL;
+	r->drop_hook = -2;
+	return f;
+}
+
+static void fate_put(struct uipt_result *r, const struct fate_save *f)
+{
+	r->fate = f->fate;
+	r->verdict = f->verdict;
+	r->drop_table = f->drop_table;
+	r->drop_hook = f->drop_hook;
+	r->queue_num = f->queue_num;
+}
+
+static void bridge_drop(struct uipt_eval *ev, const char *why)
+{
+	struct uipt_result *r = ev->res;
+
+	r->fate = UIPT_FATE_DROP;
+	r->verdict = "DROP";
+	r->drop_hook = -1;
+	r->drop_table = "bridge";
+	uipt_result_note(r, -1, "bridge", "dropped: %s", why);
+}
+
+/* The host's own copy of a frame: PREROUTING already ran in the
+ * bridge's hook unless iptables does not see bridged frames. */
+static void bridge_up(struct uipt_eval *ev, struct xt_pkt *pkt, bool hooks_done)
+{
+	pkt->out[0] = '\0';
+	pkt->physout[0] = '\0';
+	if (!hooks_done && !run_hook(ev, pkt, NF_INET_PRE_ROUTING))
+		return;
+	route_in(ev, pkt);
+}
+
+/* One copy out of one port: FORWARD (in and out the bridge) and
+ * POSTROUTING, with the port it leaves by (br_nf_forward_ip,
+ * br_nf_post_routing). */
+static bool bridge_copy(struct uipt_eval *ev, struct xt_pkt *pkt, const char *br,
+			const char *port, bool hooks)
+{
+	uipt_ifname_copy(pkt->out, br);
+	if (!hooks)
+		return true;
+	uipt_ifname_copy(pkt->physout, port);
+	return run_hook(ev, pkt, NF_INET_FORWARD) && run_hook(ev, pkt, NF_INET_POST_ROUTING);
+}
+
+struct bridge_frame {
+	const struct uipt_host_iface *br;
+	const char *inport;
+	uint8_t dmac[6];
+	bool group;			/* broadcast or multicast: also up */
+	bool hooks;			/* bridge-nf-call-iptables */
+};
+
+/* The ports a frame goes out of: the database's for its destination,
+ * else every other one (unknown unicast, groups).  0: none. */
+static unsigned int out_ports(struct uipt_eval *ev, const struct xt_pkt *pkt,
+			      const struct bridge_frame *f, const char *ports[])
+{
+	const char *known = f->group ? NULL :
+			    uipt_fdb_port(ev, f->br->name, f->dmac, pkt->now_ns);
+	unsigned int n;
+
+	if (known && !strcmp(known, f->inport)) {
+		bridge_drop(ev, "the destination MAC is on the port the frame came in by");
+		return 0;
+	}
+	if (known) {
+		ports[0] = known;
+		uipt_result_note(ev->res, -1, "bridge", "%s: out by %s (destination MAC in "
+				 "the forwarding database)", f->br->name, known);
+		return 1;
+	}
+	n = bridge_ports(ev->host, f->br->name, f->inport, ports);
+	uipt_result_note(ev->res, -1, "bridge", "%s: flooded to %u other port(s)%s",
+			 f->br->name, n, f->group ? "" : ", destination MAC unknown");
+	if (!n && !f->group)
+		bridge_drop(ev, "no other port to flood to");
+	return n;
+}
+
+/*
+ * br_handle_frame_finish: each copy through FORWARD and POSTROUTING on
+ * its own (the kernel clones the frame; the copies share the
+ * connection), then, for a group frame, the host's own copy.
+ */
+static void bridge_forward(struct uipt_eval *ev, struct xt_pkt *pkt,
+			   const struct bridge_frame *f)
+{
+	struct uipt_result *r = ev->res;
+	const char *ports[UIPT_BRIDGE_LEAVES];
+	unsigned int n = out_ports(ev, pkt, f, ports);
+	struct xt_pkt saved = *pkt, kept = *pkt;
+	/* A copy may grow (TCPMSS), up to the room the packet has. */
+	uint8_t *bytes = malloc(pkt->len), *keptb = malloc(pkt->room ? pkt->room : pkt->len);
+	struct fate_save last = { .fate = UIPT_FATE_ACCEPT, .drop_hook = -2 };
+	bool any = false;
+
+	if (!bytes || !keptb)
+		abort();
+	memcpy(bytes, pkt->data, pkt->len);
+	if (!n && !f->group)
+		goto out;
+	last = fate_take(r);
+	for (unsigned int i = 0; i < n; i++) {
+		bool ok;
+
+		*pkt = saved;
+		memcpy(pkt->data, bytes, saved.len);
+		if (n > 1)
+			uipt_result_note(r, -1, "bridge", "%s: the copy for %s", f->br->name,
+					 ports[i]);
+		ok = bridge_copy(ev, pkt, f->br->name, ports[i], f->hooks);
+		add_leave(r, ports[i], ok ? "ACCEPT" : r->verdict, true);
+		if (ok) {
+			any = true;
+			kept = *pkt;
+			memcpy(keptb, pkt->data, pkt->len);
+		} else {
+			last = fate_take(r);
+		}
+	}
+	if (f->group) {
+		*pkt = saved;
+		memcpy(pkt->data, bytes, saved.len);
+		uipt_result_note(r, -1, "bridge", "%s: a group frame, also up to the host",
+				 f->br->name);
+		bridge_up(ev, pkt, f->hooks);
+		if (r->fate == UIPT_FATE_ACCEPT || any) {
+			if (r->fate != UIPT_FATE_ACCEPT)
+				fate_take(r);
+			if (!r->delivered_local)
+				r->where = "bridge";
+		}
+	} else if (any) {
+		*pkt = kept;
+		memcpy(pkt->data, keptb, kept.len);
+		r->where = "bridge";
+	} else {
+		fate_put(r, &last);
+	}
+out:
+	free(bytes);
+	free(keptb);
+}
+
+/*
+ * br_nf_pre_routing_finish: a destination changed in PREROUTING is routed
+ * again; towards the bridge itself the frame stays bridged (to the new
+ * address's MAC), anywhere else it goes up to IP addressed to the bridge.
+ */
+static void bridge_dnat(struct uipt_eval *ev, struct xt_pkt *pkt, struct bridge_frame *f)
+{
+	struct uipt_route_result rt = { .want_why = !ev->res->quiet };
+	struct in_addr src, hop;
+
+	memcpy(&src, pkt->data + 12, 4);
+	uipt_route_input(ev->host, pkt->in, src, dst_of(pkt), &rt);
+	if (rt.kind == UIPT_ROUTE_FORWARD && !strcmp(rt.out, f->br->name)) {
+		hop = rt.gateway.s_addr ? rt.gateway : dst_of(pkt);
+		if (!next_hop_mac(ev, f->br->name, hop, pkt->now_ns, f->dmac))
+			memset(f->dmac, 0, 6);
+		memcpy(pkt->mac, f->dmac, 6);
+		uipt_result_note(ev->res, -1, "bridge", "%s: destination NATed on the "
+				 "bridge's subnet: bridged on to %s", f->br->name, inet_ntoa(hop));
+		return bridge_forward(ev, pkt, f);
+	}
+	uipt_result_note(ev->res, -1, "bridge", "%s: destination NATed off the bridge: "
+			 "up to IP", f->br->name);
+	memcpy(pkt->mac, f->br->mac, 6);
+	pkt->pkttype = PACKET_HOST;
+	take_route(ev, pkt, &rt);
+}
+
+static void frame_note(struct uipt_eval *ev, const struct bridge_frame *f, bool local)
+{
+	const uint8_t *d = f->dmac;
+
+	uipt_result_note(ev->res, -1, "bridge", "%s: in by port %s, to %02x:%02x:%02x:%02x:"
+			 "%02x:%02x: %s", f->br->name, f->inport, d[0], d[1], d[2], d[3],
+			 d[4], d[5], f->group ? "a group frame, flooded and up" :
+			 local ? "the bridge's own, up to IP" : "bridged");
+}
+
+/*
+ * A frame arriving on a bridge port.  With br_netfilter calling iptables,
+ * PREROUTING sees it once with in=BRIDGE and its port; the bridge then
+ * learns the source, and the frame goes up to IP (to one of the bridge's
+ * own MACs), is forwarded (FORWARD in and out the bridge, POSTROUTING,
+ * with its output port), or both (a group frame).  br_netfilter shows a
+ * frame for another host as PACKET_HOST while iptables looks at it.
+ */
+static void bridge_input(struct uipt_eval *ev, struct xt_pkt *pkt,
+			 const struct uipt_pktspec *m, const struct uipt_host_iface *br)
+{
+	struct bridge_frame f = { .br = br, .inport = m->in,
+				  .hooks = ev->host->br_call_iptables };
+	struct in_addr before = dst_of(pkt), src;
+	bool local;
+
+	if (pkt->has_mac)
+		memcpy(f.dmac, pkt->mac, 6);
+	else if (m->has_mac_dst)
+		memcpy(f.dmac, m->mac_dst, 6);
+	else
+		frame_dst(ev, pkt, m, f.dmac);
+	f.group = f.dmac[0] & 1;
+	local = uipt_bridge_local_mac(ev->host, br, f.dmac);
+	uipt_ifname_copy(pkt->in, br->name);
+	pkt->pkttype = !memcmp(f.dmac, "\xff\xff\xff\xff\xff\xff", 6) ? PACKET_BROADCAST :
+		       f.group ? PACKET_MULTICAST : PACKET_HOST;
+	frame_note(ev, &f, local);
+	if (!uipt_host_iface(ev->host, m->in)->up)
+		return bridge_drop(ev, "the port is down");
+	/* br_handle_frame: a group or zero source is no sender's. */
+	if (pkt->has_mac && ((pkt->mac[6] & 1) || !memcmp(pkt->mac + 6, "\0\0\0\0\0\0", 6)))
+		return bridge_drop(ev, "the source MAC is not a station's");
+	if (!arrival_checks(ev, pkt))
+		return;
+	if (f.hooks) {
+		pkt->has_bridge = true;
+		uipt_ifname_copy(pkt->physin, m->in);
+		if (!run_hook(ev, pkt, NF_INET_PRE_ROUTING))
+			return;
+	} else {
+		uipt_result_note(ev->res, -1, "bridge", "net.bridge.bridge-nf-call-iptables "
+				 "is 0: iptables sees only what goes up to IP");
+	}
+	memcpy(&src, pkt->data + 12, 4);
+	if (pkt->has_mac)
+		uipt_fdb_learn(ev, br->name, m->in, pkt->mac + 6, src, pkt->now_ns);
+	if (f.hooks && dst_of(pkt).s_addr != before.s_addr)
+		return bridge_dnat(ev, pkt, &f);
+	if (local && !f.group)
+		return bridge_up(ev, pkt, f.hooks);
+	bridge_forward(ev, pkt, &f);
+}
+
 static void input_path(struct uipt_eval *ev, struct xt_pkt *pkt,
 		       const struct uipt_pktspec *m)
 {
-	struct uipt_route_result rt = { .want_why = !ev->res->quiet };
+	const struct uipt_host_iface *br = uipt_bridge_of(ev->host, m->in);
 
+	if (br)
+		return bridge_input(ev, pkt, m, br);
 	uipt_ifname_copy(pkt->in, m->in);
 	if (!uipt_host_iface(ev->host, m->in))
 		uipt_result_note(ev->res, -1, "host", "interface %s is not in the host model",
@@ -444,26 +821,9 @@ static void input_path(struct uipt_eval *ev, struct xt_pkt *pkt,
 	pkt->pkttype = pkttype_of(ev, m, pkt);
 	if (pkt->pkttype == PACKET_OTHERHOST)
 		return routing_drop(ev, "frame for another host's MAC (PACKET_OTHERHOST)");
-	if (!uipt_pkt_ip_csum_ok(pkt->data))
-		return routing_drop(ev, "bad IP header checksum (ip_rcv)");
-	if (!run_hook(ev, pkt, NF_INET_PRE_ROUTING))
+	if (!arrival_checks(ev, pkt) || !run_hook(ev, pkt, NF_INET_PRE_ROUTING))
 		return;
-	{
-		struct in_addr src;
-
-		memcpy(&src, pkt->data + 12, 4);
-		uipt_route_input(ev->host, pkt->in, src, dst_of(pkt), &rt);
-	}
-	route_note(ev, &rt);
-	if (rt.kind == UIPT_ROUTE_UNREACHABLE) {
-		if (rt.icmp_code >= 0)
-			uipt_reply_record(ev, pkt, 3, rt.icmp_code);
-		return routing_drop(ev, rt.why);
-	}
-	if (rt.kind == UIPT_ROUTE_LOCAL)
-		deliver_local(ev, pkt);
-	else
-		forward(ev, pkt, &rt);
+	route_in(ev, pkt);
 }
 
 static bool output_hooks(struct uipt_eval *ev, struct xt_pkt *pkt,
@@ -514,6 +874,7 @@ void uipt_hooks_output_via(struct uipt_eval *ev, struct xt_pkt *pkt,
 		return;
 	if (rt.kind != UIPT_ROUTE_LOCAL) {
 		ev->res->where = "output";
+		bridge_out(ev, pkt, &rt);
 		return;
 	}
 	/* Through lo and back in: PREROUTING and INPUT on lo. */
@@ -529,10 +890,11 @@ void uipt_hooks_output_via(struct uipt_eval *ev, struct xt_pkt *pkt,
  * addresses it (ip_eth_mc_map, a broadcast frame for a broadcast address),
  * else the receiving interface's own.
  */
-static void frame_dst(const struct uipt_eval *ev, const struct xt_pkt *pkt,
+static void frame_dst(struct uipt_eval *ev, const struct xt_pkt *pkt,
 		      const struct uipt_pktspec *m, uint8_t mac[6])
 {
 	const struct uipt_host_iface *i = uipt_host_iface(ev->host, m->in);
+	const struct uipt_host_iface *br = uipt_bridge_of(ev->host, m->in);
 	uint32_t a = ntohl(dst_of(pkt).s_addr);
 
 	switch (uipt_host_addr_type(ev->host, dst_of(pkt), NULL)) {
@@ -543,7 +905,16 @@ static void frame_dst(const struct uipt_eval *ev, const struct xt_pkt *pkt,
 		mac[0] = 0x01, mac[1] = 0x00, mac[2] = 0x5e;
 		mac[3] = (a >> 16) & 0x7f, mac[4] = (a >> 8) & 0xff, mac[5] = a & 0xff;
 		return;
+	case RTN_LOCAL:
+		break;
+	default:
+		/* On a bridge, a neighbour on its subnet gets the frame
+		 * itself if the bridge has seen its MAC. */
+		if (br && uipt_fdb_neigh(ev, br->name, dst_of(pkt), pkt->now_ns, mac))
+			return;
 	}
+	if (br)
+		i = br;
 	if (i)
 		memcpy(mac, i->mac, 6);
 }
@@ -551,11 +922,12 @@ static void frame_dst(const struct uipt_eval *ev, const struct xt_pkt *pkt,
 static void fill_pkt(struct uipt_eval *ev, struct xt_pkt *pkt,
 		     const struct uipt_pktspec *m)
 {
+	pkt->now_ns = m->has_time ? m->time_ns : ev->clock_ns;
 	pkt->mark = m->mark;
 	pkt->has_mac = m->has_mac;
 	if (m->has_mac) {
 		/* Ethernet header: destination, source, type. */
-		if (m->has_mac_dst)
+		if (m->has_mac_dst || (m->mac_dst_wire && uipt_bridge_of(ev->host, m->in)))
 			memcpy(pkt->mac, m->mac_dst, 6);
 		else
 			frame_dst(ev, pkt, m, pkt->mac);
@@ -569,7 +941,6 @@ static void fill_pkt(struct uipt_eval *ev, struct xt_pkt *pkt,
 	pkt->has_groups = m->has_groups;
 	pkt->ngroups = m->ngroups;
 	memcpy(pkt->groups, m->groups, sizeof(pkt->groups));
-	pkt->now_ns = m->has_time ? m->time_ns : ev->clock_ns;
 	pkt->host = ev->host;
 	pkt->trace = &ev->trace;
 	pkt->ops = &ev->ops;
@@ -606,6 +977,7 @@ int uipt_eval_packet(struct uipt_eval *ev, const struct uipt_pktspec *meta,
 		     const uint8_t *data, size_t len, struct uipt_result *res)
 {
 	struct xt_pkt *pkt = &res->final_pkt;
+	const struct uipt_host_iface *br;
 
 	result_reset(res);
 	if (len > sizeof(res->final))
@@ -614,6 +986,12 @@ int uipt_eval_packet(struct uipt_eval *ev, const struct uipt_pktspec *meta,
 	memcpy(res->orig, data, len < sizeof(res->orig) ? len : sizeof(res->orig));
 	res->orig_len = (unsigned int)len;
 	uipt_ifname_copy(res->orig_in, meta->local ? "" : meta->in);
+	res->orig_physin[0] = '\0';
+	br = meta->local ? NULL : uipt_bridge_of(ev->host, meta->in);
+	if (br) {
+		uipt_ifname_copy(res->orig_physin, meta->in);
+		uipt_ifname_copy(res->orig_in, br->name);
+	}
 	memset(pkt, 0, sizeof(*pkt));
 	if (uipt_pkt_parse(pkt, res->final, len) < 0)
 		return -1;

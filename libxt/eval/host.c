@@ -4,6 +4,10 @@
  *
  *   iface eth0 mac 02:00:00:00:f0:00 mtu 1500 group 5
  *   iface lo loopback
+ *   iface br0 type bridge mac 02:00:00:00:f0:0b
+ *   iface eth2 master br0
+ *   neigh 198.51.100.3 lladdr 02:00:00:00:0c:00 dev br0
+ *   sysctl net.bridge.bridge-nf-call-iptables 0
  *   addr eth0 198.51.100.1/24 brd 198.51.100.255
  *   route 10.0.0.0/8 via 198.51.100.9 dev eth0
  *   route default via 203.0.113.2 dev eth1
@@ -44,6 +48,7 @@ void uipt_host_free(struct uipt_host *h)
 		free(h->ifaces[i].addrs);
 	free(h->ifaces);
 	free(h->routes);
+	free(h->neighs);
 	free(h);
 }
 
@@ -212,7 +217,15 @@ static int parse_iface(struct uipt_host *h, const struct hostline *l)
 			i->index = (int)strtol(l->w[++k], NULL, 10);
 		else if (!strcmp(l->w[k], "group") && k + 1 < l->n)
 			i->group = (uint32_t)strtoul(l->w[++k], NULL, 0);
-		else
+		else if (!strcmp(l->w[k], "type") && k + 1 < l->n) {
+			if (strcmp(l->w[++k], "bridge"))
+				return bad(l, "unknown interface type `%s' (bridge)", l->w[k]);
+			i->bridge = true;
+		} else if (!strcmp(l->w[k], "master") && k + 1 < l->n) {
+			if (strlen(l->w[++k]) >= IFNAMSIZ)
+				return bad(l, "bad master `%s'", l->w[k]);
+			snprintf(i->master, sizeof(i->master), "%s", l->w[k]);
+		} else
 			return bad(l, "unknown iface option `%s'", l->w[k]);
 	}
 	return 0;
@@ -321,6 +334,55 @@ static int parse_route(struct uipt_host *h, const struct hostline *l)
 	return 0;
 }
 
+struct uipt_host_neigh *uipt_host_add_neigh(struct uipt_host *h, struct in_addr a,
+					    const uint8_t mac[6], const char *dev)
+{
+	struct uipt_host_neigh *n;
+
+	h->neighs = grow(h->neighs, h->nneighs, sizeof(*h->neighs));
+	n = &h->neighs[h->nneighs++];
+	n->addr = a;
+	memcpy(n->mac, mac, 6);
+	snprintf(n->dev, sizeof(n->dev), "%s", dev);
+	return n;
+}
+
+const struct uipt_host_neigh *uipt_host_neigh(const struct uipt_host *h, struct in_addr a,
+					      const char *dev)
+{
+	for (unsigned int i = 0; i < h->nneighs; i++)
+		if (h->neighs[i].addr.s_addr == a.s_addr && !strcmp(h->neighs[i].dev, dev))
+			return &h->neighs[i];
+	return NULL;
+}
+
+static int parse_neigh(struct uipt_host *h, const struct hostline *l)
+{
+	struct in_addr a;
+	uint8_t mac[6];
+
+	if (l->n != 6 || strcmp(l->w[2], "lladdr") || strcmp(l->w[4], "dev"))
+		return bad(l, "usage: neigh ADDRESS lladdr MAC dev IFACE%s", "");
+	if (inet_pton(AF_INET, l->w[1], &a) != 1)
+		return bad(l, "bad neighbour address `%s'", l->w[1]);
+	if (parse_mac(l->w[3], mac) < 0)
+		return bad(l, "bad MAC address `%s'", l->w[3]);
+	if (!uipt_host_iface(h, l->w[5]))
+		return bad(l, "neighbour on unknown interface `%s'", l->w[5]);
+	uipt_host_add_neigh(h, a, mac, l->w[5]);
+	return 0;
+}
+
+/* The one switch of the host the evaluator follows. */
+static int parse_sysctl(struct uipt_host *h, const struct hostline *l)
+{
+	if (l->n != 3 || strcmp(l->w[1], "net.bridge.bridge-nf-call-iptables") ||
+	    (strcmp(l->w[2], "0") && strcmp(l->w[2], "1")))
+		return bad(l, "usage: sysctl net.bridge.bridge-nf-call-iptables 0|1%s", "");
+	h->br_call_iptables = l->w[2][0] == '1';
+	return 0;
+}
+
 static int parse_line(struct uipt_host *h, struct hostline *l, char *buf)
 {
 	char *save = NULL;
@@ -338,7 +400,29 @@ static int parse_line(struct uipt_host *h, struct hostline *l, char *buf)
 		return parse_addr(h, l);
 	if (!strcmp(l->w[0], "route"))
 		return parse_route(h, l);
-	return bad(l, "unknown keyword `%s' (iface, addr or route)", l->w[0]);
+	if (!strcmp(l->w[0], "sysctl"))
+		return parse_sysctl(h, l);
+	if (!strcmp(l->w[0], "neigh"))
+		return parse_neigh(h, l);
+	return bad(l, "unknown keyword `%s' (iface, addr, route, neigh or sysctl)", l->w[0]);
+}
+
+/* A port's master must be a bridge of the model; it may be declared
+ * after the port (the import lists links by index). */
+static int check_masters(const struct uipt_host *h, const char *file)
+{
+	for (unsigned int i = 0; i < h->nifaces; i++) {
+		const struct uipt_host_iface *f = &h->ifaces[i], *m;
+
+		if (!f->master[0])
+			continue;
+		m = uipt_host_iface(h, f->master);
+		if (!m || !m->bridge)
+			return xt_error(PARAMETER_PROBLEM, "%s: %s: master %s is not a bridge "
+					"(declare it with `iface %s type bridge')", file,
+					f->name, f->master, f->master);
+	}
+	return 0;
 }
 
 static bool same_route(const struct uipt_host_route *r, uint32_t dst, unsigned int len,
@@ -428,6 +512,7 @@ int uipt_host_parse(FILE *f, const char *name, struct uipt_host **out)
 
 	if (!h)
 		abort();
+	h->br_call_iptables = true;
 	while (fgets(buf, sizeof(buf), f)) {
 		l.line++;
 		if (parse_line(h, &l, buf) < 0) {
@@ -435,6 +520,11 @@ int uipt_host_parse(FILE *f, const char *name, struct uipt_host **out)
 			return -1;
 		}
 	}
+	if (check_masters(h, name) < 0) {
+		uipt_host_free(h);
+		return -1;
+	}
+	uipt_host_note_bridges(h);
 	uipt_host_derive_routes(h);
 	*out = h;
 	return 0;
@@ -471,6 +561,10 @@ static void write_iface(FILE *f, const struct uipt_host_iface *i)
 	fprintf(f, "iface %s", i->name);
 	if (i->loopback)
 		fputs(" loopback", f);
+	if (i->bridge)
+		fputs(" type bridge", f);
+	if (i->master[0])
+		fprintf(f, " master %s", i->master);
 	if (memcmp(i->mac, zero, 6))
 		fprintf(f, " mac %02x:%02x:%02x:%02x:%02x:%02x", i->mac[0], i->mac[1],
 			i->mac[2], i->mac[3], i->mac[4], i->mac[5]);
@@ -537,6 +631,16 @@ void uipt_host_write(FILE *f, const struct uipt_host *h)
 	for (unsigned int i = 0; i < h->nroutes; i++)
 		if (h->routes[i].family == AF_INET && !derived(h, &h->routes[i]))
 			write_route(f, h, &h->routes[i]);
+	for (unsigned int i = 0; i < h->nneighs; i++) {
+		const struct uipt_host_neigh *n = &h->neighs[i];
+		char a[INET_ADDRSTRLEN];
+
+		fprintf(f, "neigh %s lladdr %02x:%02x:%02x:%02x:%02x:%02x dev %s\n",
+			inet_ntop(AF_INET, &n->addr, a, sizeof(a)), n->mac[0], n->mac[1],
+			n->mac[2], n->mac[3], n->mac[4], n->mac[5], n->dev);
+	}
+	if (!h->br_call_iptables)
+		fputs("sysctl net.bridge.bridge-nf-call-iptables 0\n", f);
 }
 
 /* Written whole to a temporary file and renamed, as the tables are. */
@@ -550,7 +654,7 @@ int uipt_host_save(const struct uipt_host *h)
 	if (!(f = fopen(tmp, "w")))
 		return xt_error(RESOURCE_PROBLEM, "cannot write %s: %s", tmp,
 				strerror(errno));
-	fputs("# uiptables host model: iface, addr, route lines (see uiptables-trace(8))\n", f);
+	fputs("# uiptables host model: iface, addr, route, neigh, sysctl lines (see uiptables-trace(8))\n", f);
 	uipt_host_write(f, h);
 	if (fflush(f) || fsync(fileno(f)) < 0) {
 		fclose(f);

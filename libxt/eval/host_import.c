@@ -1,7 +1,7 @@
 /*
  * The host model read from the running system over rtnetlink (libmnl):
- * links, IPv4 addresses, and the main table's IPv4 routes.  Three dumps
- * on one socket; the kernel's own connected and local routes are derived
+ * links, IPv4 addresses, the main table's IPv4 routes and the IPv4
+ * neighbours.  Four dumps on one socket; the kernel's own connected and local routes are derived
  * again from the addresses (uipt_host_derive_routes), so they are not
  * imported twice.
  */
@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_arp.h>
+#include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 struct import {
 	struct mnl_socket *nl;
 	struct uipt_host *h;
+	int *master;		/* IFLA_MASTER of each interface, by position */
 	uint32_t seq, portid;
 	char *buf;
 };
@@ -48,6 +50,18 @@ static int attr_cb(const struct nlattr *a, void *data)
 	mnl_attr_parse(nlh, sizeof(*(hdr)), attr_cb, \
 		       &(struct attrs){ tb, sizeof(tb) / sizeof(tb[0]) - 1 })
 
+static bool is_bridge(const struct nlattr *linkinfo)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each_nested(a, linkinfo)
+		if (mnl_attr_get_type(a) == IFLA_INFO_KIND &&
+		    mnl_attr_validate(a, MNL_TYPE_STRING) >= 0 &&
+		    !strcmp(mnl_attr_get_str(a), "bridge"))
+			return true;
+	return false;
+}
+
 static int link_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct import *im = data;
@@ -69,7 +83,41 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 	if (tb[IFLA_ADDRESS] && mnl_attr_get_payload_len(tb[IFLA_ADDRESS]) == 6 &&
 	    ifi->ifi_type == ARPHRD_ETHER)
 		memcpy(i->mac, mnl_attr_get_payload(tb[IFLA_ADDRESS]), 6);
+	i->bridge = tb[IFLA_LINKINFO] && is_bridge(tb[IFLA_LINKINFO]);
+	im->master = realloc(im->master, im->h->nifaces * sizeof(*im->master));
+	if (!im->master)
+		abort();
+	im->master[im->h->nifaces - 1] = 0;
+	if (tb[IFLA_MASTER] && mnl_attr_validate(tb[IFLA_MASTER], MNL_TYPE_U32) >= 0)
+		im->master[im->h->nifaces - 1] = (int)mnl_attr_get_u32(tb[IFLA_MASTER]);
 	return MNL_CB_OK;
+}
+
+/* A port names its master by index; the master may come later in the
+ * dump.  Only bridges are kept as masters (a bond or VRF is not one). */
+static void resolve_masters(struct import *im)
+{
+	for (unsigned int k = 0; k < im->h->nifaces; k++) {
+		const struct uipt_host_iface *m = by_index(im->h, im->master[k]);
+
+		if (im->master[k] && m && m->bridge)
+			snprintf(im->h->ifaces[k].master, IFNAMSIZ, "%s", m->name);
+	}
+}
+
+/* net.bridge.bridge-nf-call-iptables of this namespace; absent without
+ * br_netfilter, which then calls nothing. */
+static bool call_iptables(void)
+{
+	FILE *f = fopen("/proc/sys/net/bridge/bridge-nf-call-iptables", "r");
+	int v = 0;
+
+	if (!f)
+		return false;
+	if (fscanf(f, "%d", &v) != 1)
+		v = 0;
+	fclose(f);
+	return v != 0;
 }
 
 static int addr_cb(const struct nlmsghdr *nlh, void *data)
@@ -134,6 +182,28 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* Neighbours with a link-layer address (ip neigh): which MAC, and so which
+ * bridge port, a packet routed out through a bridge goes to. */
+static int neigh_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct import *im = data;
+	const struct ndmsg *ndm = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[NDA_MAX + 1] = { 0 };
+	const struct uipt_host_iface *i = by_index(im->h, ndm->ndm_ifindex);
+	struct in_addr a;
+
+	if (ndm->ndm_family != AF_INET || !i ||
+	    (ndm->ndm_state & (NUD_INCOMPLETE | NUD_FAILED | NUD_NOARP)))
+		return MNL_CB_OK;
+	PARSE(nlh, ndm, tb);
+	if (!tb[NDA_DST] || mnl_attr_get_payload_len(tb[NDA_DST]) != 4 ||
+	    !tb[NDA_LLADDR] || mnl_attr_get_payload_len(tb[NDA_LLADDR]) != 6)
+		return MNL_CB_OK;
+	memcpy(&a, mnl_attr_get_payload(tb[NDA_DST]), 4);
+	uipt_host_add_neigh(im->h, a, mnl_attr_get_payload(tb[NDA_LLADDR]), i->name);
+	return MNL_CB_OK;
+}
+
 static int dump(struct import *im, uint16_t type, size_t hdrlen, uint8_t family,
 		mnl_cb_t cb)
 {
@@ -176,8 +246,13 @@ int uipt_host_import(struct uipt_host **out)
 	im.seq = (uint32_t)time(NULL);
 	if (dump(&im, RTM_GETLINK, sizeof(struct ifinfomsg), AF_UNSPEC, link_cb) < 0 ||
 	    dump(&im, RTM_GETADDR, sizeof(struct ifaddrmsg), AF_INET, addr_cb) < 0 ||
-	    dump(&im, RTM_GETROUTE, sizeof(struct rtmsg), AF_INET, route_cb) < 0)
+	    dump(&im, RTM_GETROUTE, sizeof(struct rtmsg), AF_INET, route_cb) < 0 ||
+	    dump(&im, RTM_GETNEIGH, sizeof(struct ndmsg), AF_INET, neigh_cb) < 0)
 		goto out;
+	if (im.h->nifaces)
+		resolve_masters(&im);
+	uipt_host_note_bridges(im.h);
+	im.h->br_call_iptables = call_iptables();
 	uipt_host_derive_routes(im.h);
 	*out = im.h;
 	im.h = NULL;
@@ -186,6 +261,7 @@ out:
 	if (im.nl)
 		mnl_socket_close(im.nl);
 	uipt_host_free(im.h);
+	free(im.master);
 	free(im.buf);
 	return ret;
 }

@@ -116,10 +116,12 @@ static int ethernet(struct capture *c, const uint8_t *d, size_t len,
 		return where_err(c, "frame shorter than an Ethernet header");
 	memcpy(m->mac_src, d + 6, 6);
 	m->has_mac = true;
-	if (d[0] & 1) {
-		memcpy(m->mac_dst, d, 6);
-		m->has_mac_dst = true;
-	}
+	/* A unicast frame is taken as the interface's own (the capture may
+	 * come from another host), except on a bridge port, where its
+	 * destination decides between bridged and up. */
+	memcpy(m->mac_dst, d, 6);
+	m->mac_dst_wire = true;
+	m->has_mac_dst = d[0] & 1;
 	*off = 14;
 	type = get16(d + 12);
 	while (type == 0x8100 || type == 0x88a8) {	/* VLAN tags */

@@ -73,6 +73,8 @@ void uipt_reply_record(struct uipt_eval *ev, struct xt_pkt *pkt, int type, int c
 	memcpy(rep->quote, pkt->data, rep->quote_len);
 	rep->tracked = pkt->ct != NULL;
 	rep->ctinfo = pkt->ctinfo;
+	if (type < 0 && pkt->has_bridge && pkt->physin[0])
+		uipt_ifname_copy(rep->direct, pkt->physin);
 	inet_ntop(AF_INET, pkt->data + 12, to, sizeof(to));
 	if (type < 0)
 		snprintf(rep->text, sizeof(rep->text), "TCP reset to %s", to);
@@ -206,11 +208,22 @@ static void restore_outcome(struct uipt_result *r, const struct outcome *o)
 	memcpy(r->out, o->out, sizeof(r->out));
 }
 
+/* Out of a bridge port as it is, MAC addresses swapped from the frame it
+ * answers: no hook, and so no conntrack, sees it. */
+static void send_direct(struct uipt_eval *ev, struct uipt_reply *rep)
+{
+	uipt_result_note(ev->res, -1, "generated", "%s: sent straight out of bridge port %s "
+			 "(not through OUTPUT and POSTROUTING)", rep->text, rep->direct);
+	rep->verdict = "ACCEPT";
+	uipt_ifname_copy(rep->out, rep->direct);
+}
+
 static void send_one(struct uipt_eval *ev, const struct xt_pkt *orig, struct uipt_reply *rep)
 {
 	struct uipt_result *r = ev->res;
 	struct uipt_ev_conn *cur = ev->cur;
 	bool cur_new = ev->cur_new;
+	unsigned int nleaves = r->nleaves;	/* the packet's, not the reply's */
 	struct xt_pkt p = { 0 };
 	struct outcome o;
 
@@ -240,6 +253,8 @@ static void send_one(struct uipt_eval *ev, const struct xt_pkt *orig, struct uip
 		ev->cur = NULL;
 		ev->cur_new = false;
 	}
+	if (rep->direct[0])
+		return send_direct(ev, rep);
 	save_outcome(r, &o);
 	r->verdict = NULL;
 	r->rejected = false;
@@ -256,6 +271,7 @@ static void send_one(struct uipt_eval *ev, const struct xt_pkt *orig, struct uip
 	if (ev->cur && ev->cur != cur && ev->cur_new && !ev->cur->confirmed)
 		free(ev->cur);
 	restore_outcome(r, &o);
+	r->nleaves = nleaves;
 	ev->cur = cur;
 	ev->cur_new = cur_new;
 }

@@ -333,6 +333,8 @@ filter INPUT	-m physdev --physdev-is-in --physdev-in lo	-m physdev --physdev-is-
 filter FORWARD	-m physdev ! --physdev-is-in ! --physdev-in eth+ ! --physdev-out lo ! --physdev-is-out ! --physdev-is-bridged	-m physdev ! --physdev-is-in ! --physdev-in eth+ ! --physdev-is-out ! --physdev-out lo ! --physdev-is-bridged	 PHYSDEV match ! --physdev-is-in ! --physdev-in eth+ ! --physdev-is-out ! --physdev-out lo ! --physdev-is-bridged
 mangle POSTROUTING	-m physdev --physdev-out lo --physdev-is-bridged	-m physdev --physdev-out lo --physdev-is-bridged	 PHYSDEV match --physdev-out lo --physdev-is-bridged
 filter OUTPUT	-m physdev --physdev-is-out --physdev-is-bridged	-m physdev --physdev-is-out --physdev-is-bridged	 PHYSDEV match --physdev-is-out --physdev-is-bridged
+filter FORWARD	-m physdev --physdev-out eth2	-m physdev --physdev-out eth2	 PHYSDEV match --physdev-out eth2
+mangle POSTROUTING	-m physdev ! --physdev-is-out	-m physdev ! --physdev-is-out	 PHYSDEV match ! --physdev-is-out
 EOF
 }
 

@@ -205,3 +205,49 @@ need_helper() {
 	need_match physdev filter -A FORWARD -m physdev --physdev-is-bridged
 	kcompare_ext physdev
 }
+
+# A bridge needs br_netfilter for iptables to see bridged frames at all.
+need_bridge() {
+	kernel_ready
+	ip netns add "${PREFIX}_probe" 2>/dev/null || true
+	ip -n "${PREFIX}_probe" link add ubrprobe type bridge 2>/dev/null ||
+		skip "the kernel here cannot make a bridge"
+	ip netns exec "${PREFIX}_probe" test -e /proc/sys/net/bridge/bridge-nf-call-iptables ||
+		skip "the kernel here has no br_netfilter"
+	ip netns del "${PREFIX}_probe"
+}
+
+@test "kernel ext: physdev on a bridge (bridged, routed, local, flooded, DNATed frames)" {
+	need_match physdev filter -A FORWARD -m physdev --physdev-is-bridged
+	need_bridge
+	kcompare_ext physdev-bridge --bridge
+}
+
+@test "kernel ext: REJECT of frames from a bridge port (the reset leaves by the port)" {
+	need_match physdev filter -A FORWARD -m physdev --physdev-is-bridged
+	need_bridge
+	kcompare_ext physdev-reject --bridge
+}
+
+@test "kernel ext: SNAT of bridged frames, the answers bridged back" {
+	need_match physdev filter -A FORWARD -m physdev --physdev-is-bridged
+	need_bridge
+	kcompare_ext physdev-snat --bridge
+}
+
+@test "kernel ext: random rulesets and flows with A behind a bridge (seeded, 200 packets)" {
+	need_match physdev filter -A FORWARD -m physdev --physdev-is-bridged
+	need_bridge
+	run /usr/bin/python3 "$KC" --prefix "$PREFIX" --trace "$UIPT_BUILDDIR" \
+		--state "$UIPTABLES_STATE" --random "${UIPT_KCOMPARE_SEED:-7}:200" --bridge
+	echo "$output" | tail -40
+	[ "$status" -ne 77 ] || skip "kcompare cannot run here"
+	[ "$status" -eq 0 ]
+	[[ "${lines[-1]}" == "200 packets, 0 mismatches" ]]
+}
+
+@test "kernel ext: a bridge with bridge-nf-call-iptables 0 (iptables sees only what goes up)" {
+	need_match physdev filter -A FORWARD -m physdev --physdev-is-bridged
+	need_bridge
+	kcompare_ext physdev-nocall --bridge
+}

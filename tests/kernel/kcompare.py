@@ -25,8 +25,19 @@ answers and moves no OUTPUT counters.
 
   kcompare.py --prefix P --rules FILE (--packets FILE | --random SEED:N)
               --trace DIR-WITH-UIPTABLES [--keep] [--load-blobs]
-              [--setup FILE] [--import-host] [--wall-clock]
+              [--setup FILE] [--import-host] [--wall-clock] [--bridge]
 A packets line "sleep SECONDS" lets time pass between packets.
+--bridge builds FW with a bridge instead of the routed eth0 (implies
+--import-host):
+
+  A a0 .2 == eth0 \
+                   br0 198.51.100.1/24 FW eth1 203.0.113.1/24 == b0 203.0.113.2/24 B
+  C c0 .3 == eth2 /
+
+packets arrive with `-i eth0` from A, `-i eth2` from C, `-i eth1` from B;
+a frame from a port goes to the MAC of the host its destination address
+names (A, C, else br0's) unless the line gives --mac-destination, and
+what arrives at A, B and C is compared.
 --setup runs each line of FILE as a shell command in FW before the rules
 are loaded (device groups, helpers...); --import-host then gives uiptables
 FW's own host model (uiptables-trace --host-import inside FW); --wall-clock
@@ -50,7 +61,14 @@ except ImportError:
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MAC = {'a0': '02:00:00:00:0a:00', 'eth0': '02:00:00:00:f0:00',
-       'eth1': '02:00:00:00:f0:01', 'b0': '02:00:00:00:0b:00'}
+       'eth1': '02:00:00:00:f0:01', 'b0': '02:00:00:00:0b:00',
+       'c0': '02:00:00:00:0c:00', 'eth2': '02:00:00:00:f0:02', 'br0': '02:00:00:00:f0:0b'}
+# FW's interface -> the namespace at its far end, and that end's name.
+SIDE = {'eth0': 'A', 'eth1': 'B', 'eth2': 'C'}
+PEER = {'eth0': 'a0', 'eth1': 'b0', 'eth2': 'c0'}
+# With --bridge: the hosts on br0's subnet, by address.
+BR_HOSTS = {'198.51.100.2': 'a0', '198.51.100.3': 'c0', '198.51.100.7': 'a0'}
+BRIDGE = False
 
 
 def sh(cmd, check=True, input=None):
@@ -74,7 +92,7 @@ for name in sys.argv[1:]:
 class Topo:
     def __init__(self, prefix):
         self.p = prefix
-        self.ns = {k: '%s_%s' % (prefix, k) for k in ('A', 'FW', 'B')}
+        self.ns = {k: '%s_%s' % (prefix, k) for k in ('A', 'FW', 'B') + (('C',) if BRIDGE else ())}
 
     def ex(self, ns, cmd, **kw):
         return sh('ip netns exec %s %s' % (self.ns[ns], cmd), **kw)
@@ -91,6 +109,8 @@ class Topo:
             self.ex(k, 'sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1', check=False)
         sh('ip -n %s addr add 198.51.100.2/24 dev a0' % A)
         sh('ip -n %s addr add 203.0.113.2/24 dev b0' % B)
+        if BRIDGE:
+            return self.up_bridge()
         sh('ip -n %s addr add 198.51.100.1/24 brd + dev eth0 noprefixroute' % F)
         sh('ip -n %s addr add 203.0.113.1/24 brd + dev eth1 noprefixroute' % F)
         for n, devs in ((A, ['lo', 'a0']), (B, ['lo', 'b0']), (F, ['lo', 'eth0', 'eth1'])):
@@ -108,13 +128,60 @@ class Topo:
         # Packets FW makes (REJECT's reset, SYNPROXY's answer) would leave
         # veth with a partial checksum: computed in software, as a NIC would.
         self.ex('FW', '/usr/bin/python3 -c %s eth0 eth1' % shlex.quote(TX_CSUM_OFF))
-        # A and B only capture and send: their own stacks stay silent.
-        for k in ('A', 'B'):
-            self.ex(k, 'iptables-legacy -t raw -A PREROUTING -j DROP')
-            self.ex(k, 'iptables-legacy -t raw -A OUTPUT -j DROP')
+        self.quiet_ends()
+
+    def quiet_ends(self):
+        # A, B (and C) only capture and send: their own stacks stay silent.
+        for k in self.ns:
+            if k != 'FW':
+                self.ex(k, 'iptables-legacy -t raw -A PREROUTING -j DROP')
+                self.ex(k, 'iptables-legacy -t raw -A OUTPUT -j DROP')
         # Made before the ruleset: runs after conntrack's confirm.
         self.ex('FW', 'nft -f -', input='table ip uiptk_absorb {\n'
                 ' chain in { type filter hook input priority 2147483647; policy drop; }\n}\n')
+
+    def up_bridge(self):
+        """FW with br0 over eth0 (to A) and eth2 (to C), eth1 routed to B.
+        br0's own address gives the connected route; the neighbours are
+        permanent, so FW sends no ARP."""
+        A, F, B, C = (self.ns[k] for k in ('A', 'FW', 'B', 'C'))
+        sh('ip -n %s link add eth2 address %s type veth peer name c0 address %s netns %s'
+           % (F, MAC['eth2'], MAC['c0'], C))
+        self.ex('C', 'sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1', check=False)
+        sh('ip -n %s addr add 198.51.100.3/24 dev c0' % C)
+        sh('ip -n %s link add br0 address %s type bridge' % (F, MAC['br0']))
+        # br0 joins the all-hosts group and reports it (IGMP): noise the
+        # trace never sends, kept out before any hook sees it.
+        self.ex('FW', 'nft -f -', input='table ip uiptk_quiet {\n'
+                ' chain out { type filter hook output priority -500; ip protocol igmp drop; }\n}\n')
+        self.ex('FW', 'sysctl -qw net.ipv6.conf.br0.disable_ipv6=1', check=False)
+        for d in ('eth0', 'eth2'):
+            sh('ip -n %s link set %s master br0' % (F, d))
+        sh('ip -n %s addr add 198.51.100.1/24 brd + dev br0' % F)
+        sh('ip -n %s addr add 203.0.113.1/24 brd + dev eth1 noprefixroute' % F)
+        for n, devs in ((A, ['lo', 'a0']), (B, ['lo', 'b0']), (C, ['lo', 'c0']),
+                        (F, ['lo', 'eth0', 'eth1', 'eth2', 'br0'])):
+            for d in devs:
+                sh('ip -n %s link set %s up' % (n, d))
+        sh('ip -n %s route add 203.0.113.0/24 via 203.0.113.2 dev eth1 onlink' % F)
+        sh('ip -n %s route add default via 203.0.113.2 dev eth1 onlink' % F)
+        for ip, peer in BR_HOSTS.items():
+            sh('ip -n %s neigh replace %s lladdr %s dev br0 nud permanent' % (F, ip, MAC[peer]))
+        sh('ip -n %s neigh replace 203.0.113.2 lladdr %s dev eth1 nud permanent' % (F, MAC['b0']))
+        self.ex('FW', 'sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 '
+                'net.ipv4.conf.default.rp_filter=0 net.ipv4.conf.br0.rp_filter=0 '
+                'net.ipv4.conf.eth1.rp_filter=0 net.ipv4.conf.all.send_redirects=0 '
+                'net.ipv4.conf.br0.send_redirects=0 net.ipv4.icmp_ratemask=0')
+        self.ex('FW', '/usr/bin/python3 -c %s eth0 eth1 eth2 br0' % shlex.quote(TX_CSUM_OFF))
+        # Without STP a port forwards once its link is up: wait for it
+        # (state 3, BR_STATE_FORWARDING), or the first frames are lost.
+        for _ in range(100):
+            st = self.ex('FW', 'cat /sys/class/net/eth0/brport/state '
+                         '/sys/class/net/eth2/brport/state', check=False).split()
+            if st == ['3', '3']:
+                break
+            time.sleep(0.05)
+        self.quiet_ends()
 
     def down(self):
         for n in self.ns.values():
@@ -192,15 +259,21 @@ def uipt_hits(res):
 BROADCAST = ('198.51.100.255', '203.0.113.255', '255.255.255.255')
 
 
-def l2_dst(o, ifname):
+def l2_dst(o, ifname, words=()):
     """As a sender on the wire addresses it: a broadcast IP in a broadcast
     frame, a multicast one in its group's frame (pkttype looks at the
-    frame, not the address)."""
+    frame, not the address); on a bridge port a neighbour's own MAC, else
+    the bridge's (the gateway)."""
+    v = opt_values(words, '--mac-destination')
+    if v:
+        return v[-1]
     if o['dst'] in BROADCAST:
         return 'ff:ff:ff:ff:ff:ff'
     b = [int(x) for x in o['dst'].split('.')]
     if 224 <= b[0] <= 239:
         return '01:00:5e:%02x:%02x:%02x' % (b[1] & 0x7f, b[2], b[3])
+    if BRIDGE and ifname in ('eth0', 'eth2'):
+        return MAC[BR_HOSTS.get(o['dst'], 'br0')]
     return MAC[ifname]
 
 
@@ -346,7 +419,7 @@ def opts_of(words):
 def src_mac(words, ifname):
     """The sender's MAC: the line's --mac-source, else the wire's far end."""
     v = opt_values(words, '--mac-source')
-    return v[-1] if v else MAC['a0' if ifname == 'eth0' else 'b0']
+    return v[-1] if v else MAC[PEER[ifname]]
 
 
 def frame_of(words, o, ifname):
@@ -391,7 +464,7 @@ def frame_of(words, o, ifname):
     pad = o['len'] - len(pkt)
     if pad > 0:
         pkt = pkt / Raw(b'\0' * pad)
-    return Ether(src=mac, dst=l2_dst(o, ifname)) / pkt
+    return Ether(src=mac, dst=l2_dst(o, ifname, words)) / pkt
 
 
 def icmp_frame(words, o, ifname):
@@ -417,7 +490,7 @@ def icmp_frame(words, o, ifname):
         sp, dp = int(opts.get('--inner-sport', 40000)), int(opts.get('--inner-dport', 53))
         l4 = struct.pack('!HHHH', sp, dp, 20, 0)
         icmp = ICMP(type=int(typ), code=int(code or 0), unused=0)
-        return Ether(src=mac, dst=l2_dst(o, ifname)) / ip / icmp / Raw(body + l4)
+        return Ether(src=mac, dst=l2_dst(o, ifname, words)) / ip / icmp / Raw(body + l4)
     # Type, code, id and sequence, then zeros to the traced length (scapy
     # would add timestamp fields of its own to some types).
     import struct
@@ -427,7 +500,7 @@ def icmp_frame(words, o, ifname):
     body += b'\0' * max(0, o['len'] - 20 - len(body))
     body = body[:2] + struct.pack('!H', checksum(body)) + body[4:]
     ip = IP(src=o['src'], dst=o['dst'], ttl=o['ttl'], tos=o['tos'], id=0, flags=0, proto=1)
-    return Ether(src=mac, dst=l2_dst(o, ifname)) / ip / Raw(body)
+    return Ether(src=mac, dst=l2_dst(o, ifname, words)) / ip / Raw(body)
 
 
 def csum16(b):
@@ -513,13 +586,23 @@ def expected(res):
     """What should arrive at A and B: the packet if it leaves through
     eth0/eth1, and the packets generated for it (REJECT, ICMP errors),
     field by field from the bytes uiptables says leave."""
-    want = {'A': [], 'B': []}
-    def add(f):
-        if f.get('out') not in ('eth0', 'eth1'):
+    want = {k: [] for k in ('A', 'B', 'C')}
+    def add(f, out=None):
+        out = out or f.get('out')
+        if out == 'br0' and 'out' not in f:
             return
-        d = fields(bytes.fromhex(f['hex']))
-        want['A' if f['out'] == 'eth0' else 'B'].append(d)
-    if res['verdict'] == 'ACCEPT' and res['fate'] in ('forward', 'output'):
+        if out == 'br0':
+            # A reply routed out through the bridge: to the host it names.
+            out = {'a0': 'eth0', 'c0': 'eth2'}.get(BR_HOSTS.get(f['dst']))
+        if out not in SIDE:
+            return
+        want[SIDE[out]].append(fields(bytes.fromhex(f['hex'])))
+    if res.get('bridge'):
+        # Out through a bridge: each port's copy that got through.
+        for leave in res['bridge']:
+            if leave['verdict'] == 'ACCEPT':
+                add(res['final'], leave['port'])
+    elif res['verdict'] == 'ACCEPT' and res['fate'] in ('forward', 'output'):
         add(res['final'])
     for rep in res.get('replies', []):
         if rep.get('verdict') == 'ACCEPT' and not rep.get('local') and 'packet' in rep:
@@ -666,12 +749,12 @@ class Tracer:
 def settle(agents, want, wait=1.0):
     """What arrives at A and B: at least what is expected, waiting up to
     `wait` seconds for it, and 20 ms for anything more."""
-    got = {'A': [], 'B': []}
+    got = {k: [] for k in agents if k != 'FW'}
     want = {k: want[k] for k in got}
     end = time.monotonic() + wait
     time.sleep(0.02)
     while True:
-        for k in ('A', 'B'):
+        for k in got:
             got[k] += seen(agents[k].recv())
         if all(len(got[k]) >= len(want[k]) for k in got) or time.monotonic() > end:
             return got
@@ -685,6 +768,10 @@ def compare_packet(n, line, tracer, topo, agents, state, mism):
     if not local and '--mac-source' not in words:
         # The frame's sender is known here, not to the evaluator.
         line += ' --mac-source ' + src_mac(words, ifname)
+    if BRIDGE and not local and '--mac-destination' not in words and ifname != 'eth1':
+        # And so is the MAC the sender addressed the frame to.
+        dst = (opt_values(words, '-d') or ['203.0.113.2'])[-1]
+        line += ' --mac-destination ' + l2_dst({'dst': dst}, ifname)
     res = tracer.trace(line)
     o = res['orig']
     frame = icmp_frame(words, o, ifname) if o['proto'] == 1 else frame_of(words, o, ifname)
@@ -699,7 +786,7 @@ def compare_packet(n, line, tracer, topo, agents, state, mism):
             mism.append('%d: %s\n    kernel refused to send (%s), uiptables: ACCEPT'
                         % (n, line, err))
     else:
-        agents['A' if ifname == 'eth0' else 'B'].send(raw(frame))
+        agents[SIDE[ifname]].send(raw(frame))
     want = expected(res)
     got = settle(agents, want)
     # On a loaded machine the kernel may finish with the packet a little
@@ -721,7 +808,7 @@ def compare_packet(n, line, tracer, topo, agents, state, mism):
     flow = frozenset(((o['src'], o.get('sport')), (o['dst'], o.get('dport'))))
     if random_port(res):
         state.setdefault('random', set()).add(flow)
-    for side in ('A', 'B'):
+    for side in got:
         g, w = got[side], want[side]
         if flow in state.get('random', ()):
             g, w = strip_ports(g), strip_ports(w)
@@ -755,6 +842,18 @@ def more_matches(chain, p):
     if chain in ('INPUT', 'FORWARD'):
         out += ['-m mac --mac-source 02:00:00:00:0a:00',
                 '-m addrtype --dst-type UNICAST --limit-iface-in']
+    if BRIDGE:
+        # User chains are reached from OUTPUT too, where -i is refused,
+        # and --physdev-out unless for bridged packets.
+        out += ['-m physdev --physdev-in eth0', '-m physdev ! --physdev-in eth2',
+                '-m physdev --physdev-in eth+ ! --physdev-is-bridged',
+                '-m physdev --physdev-is-in', '-m physdev ! --physdev-is-in',
+                '-m physdev --physdev-is-bridged',
+                '-m physdev --physdev-out eth2 --physdev-is-bridged']
+        if chain in ('INPUT', 'FORWARD'):
+            out += ['-i br0', '-i br0 -m physdev ! --physdev-is-bridged']
+        if chain == 'FORWARD':
+            out += ['-m physdev ! --physdev-out eth0', '-m physdev --physdev-is-out']
     return out
 
 
@@ -829,12 +928,33 @@ def random_ruleset(rng, have):
     return '\n'.join(lines) + '\n'
 
 
+def bridged_flow(rng, port):
+    """With --bridge: a flow between A and C across br0, either way."""
+    (ci, a), (ri, c) = rng.sample([('eth0', '198.51.100.2'), ('eth2', '198.51.100.3')], 2)
+    p = rng.choice(['tcp', 'udp', 'icmp'])
+    if p == 'icmp':
+        return ['-i %s -p icmp -s %s -d %s --icmp-type 8 --icmp-id %d' % (ci, a, c, port),
+                '-i %s -p icmp -s %s -d %s --icmp-type 0 --icmp-id %d' % (ri, c, a, port)]
+    dport = rng.choice([80, 53, 22, 1500])
+    fwd = '-i %s -p %s -s %s -d %s --sport %d --dport %d' % (ci, p, a, c, port, dport)
+    back = '-i %s -p %s -s %s -d %s --sport %d --dport %d' % (ri, p, c, a, dport, port)
+    if p == 'udp':
+        return [fwd, back, fwd][:rng.randint(1, 3)]
+    steps = [fwd + ' --flags SYN', back + ' --flags SYN,ACK', fwd + ' --flags ACK',
+             fwd + ' --flags PSH,ACK --payload hi', back + ' --flags FIN,ACK',
+             fwd + ' --flags FIN,ACK', back + ' --flags ACK']
+    return steps[:rng.randint(1, len(steps))]
+
+
 def random_packets(rng, n):
     """Flows: TCP handshakes with data and teardown, UDP exchanges, pings;
     plus stray packets.  Replies come from the other side."""
     out, port = [], 30000
     while len(out) < n:
         port += 1
+        if BRIDGE and rng.random() < 0.3:
+            out += bridged_flow(rng, port)
+            continue
         k = rng.random()
         a = rng.choice(ADDRS_A[:2])
         b = rng.choice(ADDRS_B)
@@ -935,6 +1055,8 @@ def main():
     ap.add_argument('--setup', help='shell lines run in FW before the rules')
     ap.add_argument('--import-host', action='store_true',
                     help="uiptables' host model imported from FW")
+    ap.add_argument('--bridge', action='store_true',
+                    help='FW bridges eth0 (A) and eth2 (C) on br0; eth1 routed to B')
     ap.add_argument('--ct-ignore', default='',
                     help='comma list of conntrack -L fields left out of the '
                     'table comparison (packets=,bytes=: accounting)')
@@ -946,6 +1068,10 @@ def main():
                     help='load the kernel with the tables as uiptables stored them '
                          '(IPT_SO_SET_REPLACE), counters read back the same way')
     a = ap.parse_args()
+    global BRIDGE
+    BRIDGE = a.bridge
+    if BRIDGE:
+        a.import_host = True
     # A state of its own: no counters or connections of an earlier run.
     u = Uipt(a.trace, tempfile.mkdtemp(prefix='kcompare.', dir=a.state))
     have = {}
@@ -993,7 +1119,7 @@ def main():
                 raise RuntimeError('loading the blobs: ' + r)
         else:
             topo.ex('FW', 'iptables-legacy-restore', input=rules)
-        agents = {'A': Agent(topo, 'A', 'a0'), 'B': Agent(topo, 'B', 'b0')}
+        agents = {k: Agent(topo, k, PEER[i]) for i, k in SIDE.items() if k in topo.ns}
         fw = Agent(topo, 'FW', '-')
         time.sleep(0.2)
         for ag in agents.values():

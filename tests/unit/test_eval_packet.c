@@ -123,10 +123,70 @@ static void test_host_and_routes(void)
 	   xt_error_msg());
 }
 
+static struct uipt_host *host_of(const char *text)
+{
+	struct uipt_host *h = NULL;
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+
+	if (uipt_host_parse(f, "host", &h) < 0)
+		h = NULL;
+	fclose(f);
+	return h;
+}
+
+static void test_host_bridge(void)
+{
+	struct uipt_host *h = host_of("iface eth0 master br0 mac 02:00:00:00:f0:00\n"
+				      "iface br0 type bridge mac 02:00:00:00:f0:0b\n"
+				      "iface eth1\n"
+				      "addr br0 198.51.100.1/24\n"
+				      "neigh 198.51.100.3 lladdr 02:00:00:00:0c:00 dev br0\n"
+				      "sysctl net.bridge.bridge-nf-call-iptables 0\n");
+	const uint8_t br_mac[6] = { 2, 0, 0, 0, 0xf0, 0x0b }, port_mac[6] = { 2, 0, 0, 0, 0xf0, 0 };
+	const uint8_t other[6] = { 2, 0, 0, 0, 0x0c, 0 };
+	char *out = NULL;
+	size_t n = 0;
+	FILE *f;
+
+	ok(h && uipt_bridge_of(h, "eth0") && !strcmp(uipt_bridge_of(h, "eth0")->name, "br0") &&
+	   !uipt_bridge_of(h, "eth1") && !uipt_bridge_of(h, "br0"),
+	   "a port's bridge, declared after it");
+	ok(h && !h->br_call_iptables, "bridge-nf-call-iptables 0 read");
+	ok(h && uipt_host_neigh(h, A("198.51.100.3"), "br0") &&
+	   !memcmp(uipt_host_neigh(h, A("198.51.100.3"), "br0")->mac, other, 6) &&
+	   !uipt_host_neigh(h, A("198.51.100.3"), "eth1") &&
+	   !uipt_host_neigh(h, A("198.51.100.4"), "br0"), "a neighbour, on its device only");
+	ok(h && uipt_bridge_local_mac(h, uipt_host_iface(h, "br0"), br_mac) &&
+	   uipt_bridge_local_mac(h, uipt_host_iface(h, "br0"), port_mac) &&
+	   !uipt_bridge_local_mac(h, uipt_host_iface(h, "br0"), other),
+	   "the bridge's MAC and its ports' are its own");
+	f = open_memstream(&out, &n);
+	if (h)
+		uipt_host_write(f, h);
+	fclose(f);
+	ok(out && strstr(out, "iface eth0 master br0 mac") && strstr(out, "iface br0 type bridge") &&
+	   strstr(out, "neigh 198.51.100.3 lladdr 02:00:00:00:0c:00 dev br0\n") &&
+	   strstr(out, "sysctl net.bridge.bridge-nf-call-iptables 0\n"), "written back:\n%s", out);
+	free(out);
+	uipt_host_free(h);
+	h = host_of("iface eth0\n");
+	ok(h && h->br_call_iptables, "bridge-nf-call-iptables is 1 by default");
+	uipt_host_free(h);
+	ok(!host_of("iface eth0 master eth1\niface eth1\n") &&
+	   strstr(xt_error_msg(), "master eth1 is not a bridge"), "a master must be a bridge: %s",
+	   xt_error_msg());
+	ok(!host_of("iface br0 type bond\n") && strstr(xt_error_msg(), "host:1:"),
+	   "only bridges are types: %s", xt_error_msg());
+	ok(!host_of("sysctl net.bridge.bridge-nf-call-iptables 2\n"), "sysctl values are 0 or 1");
+	ok(!host_of("iface br0\nneigh 198.51.100.3 lladdr 02:00:00:00:0c dev br0\n") &&
+	   strstr(xt_error_msg(), "bad MAC"), "a neighbour's MAC is checked: %s", xt_error_msg());
+}
+
 int main(void)
 {
 	test_build_parse();
 	test_icmp_error();
 	test_host_and_routes();
+	test_host_bridge();
 	return tap_done();
 }

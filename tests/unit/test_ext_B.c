@@ -449,6 +449,61 @@ static void test_mac_pkttype(void)
 	ok(!match("pkttype", 0, &t, &p), "pkttype: ! unicast");
 }
 
+/* A physdev rule: options in the order `in out is-in is-out bridged'. */
+static struct xt_physdev_info pd(uint8_t bits, uint8_t inv, const char *in, const char *out)
+{
+	struct xt_physdev_info i = { .bitmask = bits, .invert = inv };
+	size_t n;
+
+	if (in) {
+		n = strlen(in);
+		strcpy(i.physindev, in);
+		memset(i.in_mask, 0xff, n && in[n - 1] == '+' ? n - 1 : n + 1);
+	}
+	if (out) {
+		n = strlen(out);
+		strcpy(i.physoutdev, out);
+		memset(i.out_mask, 0xff, n && out[n - 1] == '+' ? n - 1 : n + 1);
+	}
+	return i;
+}
+
+static void test_physdev_bridged(struct xt_pkt *p)
+{
+	struct xt_physdev_info i;
+
+	/* Bridged from eth0 out of eth2. */
+	p->has_bridge = true;
+	strcpy(p->physin, "eth0");
+	strcpy(p->physout, "eth2");
+	i = pd(XT_PHYSDEV_OP_IN | XT_PHYSDEV_OP_OUT, 0, "eth0", "eth2");
+	ok(match("physdev", 0, &i, p), "physdev: in eth0 out eth2");
+	i = pd(XT_PHYSDEV_OP_IN, 0, "eth", NULL);
+	ok(!match("physdev", 0, &i, p), "physdev: eth is not eth0");
+	i = pd(XT_PHYSDEV_OP_IN, 0, "eth+", NULL);
+	ok(match("physdev", 0, &i, p), "physdev: eth+ is");
+	i = pd(XT_PHYSDEV_OP_OUT, XT_PHYSDEV_OP_OUT, NULL, "eth0");
+	ok(match("physdev", 0, &i, p), "physdev: ! --physdev-out eth0");
+	i = pd(XT_PHYSDEV_OP_ISIN | XT_PHYSDEV_OP_ISOUT | XT_PHYSDEV_OP_BRIDGED, 0, NULL, NULL);
+	ok(match("physdev", 0, &i, p), "physdev: is-in, is-out, is-bridged");
+	i.invert = XT_PHYSDEV_OP_ISOUT;
+	ok(!match("physdev", 0, &i, p), "physdev: ! --physdev-is-out");
+	/* Up to IP (routed or local): an input port, no output port. */
+	p->physout[0] = '\0';
+	i = pd(XT_PHYSDEV_OP_BRIDGED, XT_PHYSDEV_OP_BRIDGED, NULL, NULL);
+	ok(match("physdev", 0, &i, p), "physdev: routed is ! --physdev-is-bridged");
+	i = pd(XT_PHYSDEV_OP_OUT, XT_PHYSDEV_OP_OUT, NULL, "eth2");
+	ok(!match("physdev", 0, &i, p), "physdev: no output port: ! --physdev-out fails too");
+	i = pd(XT_PHYSDEV_OP_ISOUT, XT_PHYSDEV_OP_ISOUT, NULL, NULL);
+	ok(match("physdev", 0, &i, p), "physdev: no output port: ! --physdev-is-out");
+	/* Bridge information without an input port: --physdev-in says nothing. */
+	p->physin[0] = '\0';
+	i = pd(XT_PHYSDEV_OP_IN, 0, "eth0", NULL);
+	ok(match("physdev", 0, &i, p), "physdev: no input port: --physdev-in passes");
+	p->has_bridge = false;
+	ok(!match("physdev", 0, &i, p), "physdev: no bridge at all: --physdev-in fails");
+}
+
 static void test_physdev_owner(void)
 {
 	struct xt_physdev_info ph = { .bitmask = XT_PHYSDEV_OP_BRIDGED };
@@ -462,6 +517,10 @@ static void test_physdev_owner(void)
 	ph = (struct xt_physdev_info){ .bitmask = XT_PHYSDEV_OP_OUT };
 	ok(check_match("physdev", 0, &ph, 0, 1 << NF_INET_LOCAL_OUT) < 0,
 	   "physdev: --physdev-out refused in OUTPUT");
+	ph.bitmask |= XT_PHYSDEV_OP_BRIDGED;
+	ok(check_match("physdev", 0, &ph, 0, 1 << NF_INET_LOCAL_OUT) == 0,
+	   "physdev: --physdev-out --physdev-is-bridged allowed in OUTPUT");
+	test_physdev_bridged(&p);
 
 	struct xt_owner_match_info o = { .match = XT_OWNER_UID, .uid_min = 1000, .uid_max = 1999 };
 	ok(!match("owner", 1, &o, &p), "owner: no socket, no uid match");

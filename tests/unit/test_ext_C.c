@@ -318,7 +318,7 @@ static void test_nat(void)
 static struct uipt_host_addr eth0_addrs[2], lo_addrs[1];
 static struct uipt_host_iface ifaces[2];
 static struct uipt_host_route routes[2];
-static struct uipt_host host = { ifaces, 2, routes, 2 };
+static struct uipt_host host = { .ifaces = ifaces, .nifaces = 2, .routes = routes, .nroutes = 2 };
 
 static void make_host(void)
 {

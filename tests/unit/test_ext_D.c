@@ -319,7 +319,7 @@ static struct uipt_host_route routes[] = {
 	{ .family = AF_INET, .dst_len = 0, .type = RTN_UNICAST, .oif = 3, .table = RT_TABLE_MAIN },
 	{ .family = AF_INET, .dst_len = 24, .type = RTN_BLACKHOLE, .table = RT_TABLE_MAIN },
 };
-static struct uipt_host host = { ifaces, 3, routes, 3 };
+static struct uipt_host host = { .ifaces = ifaces, .nifaces = 3, .routes = routes, .nroutes = 3 };
 
 static void test_rpfilter_devgroup(void)
 {
@@ -609,7 +609,7 @@ static void test_rpfilter_kernel(void)
 		{ .family = AF_INET, .dst_len = 24, .type = RTN_UNICAST, .oif = 3 },
 		{ .family = AF_INET, .dst_len = 0, .type = RTN_UNICAST, .oif = 3 },
 	};
-	static struct uipt_host fw = { fw_if, 3, fw_rt, 3 };
+	static struct uipt_host fw = { .ifaces = fw_if, .nifaces = 3, .routes = fw_rt, .nroutes = 3 };
 	static const uint8_t flags[] = {
 		0, XT_RPFILTER_LOOSE, XT_RPFILTER_ACCEPT_LOCAL, XT_RPFILTER_INVERT,
 		XT_RPFILTER_ACCEPT_LOCAL | XT_RPFILTER_LOOSE,
