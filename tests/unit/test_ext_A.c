@@ -366,6 +366,9 @@ static void test_helper_connbytes(void)
 	ok(match("helper", 0, &h, NULL), "helper: an empty name matches any helper");
 
 	fresh();
+	conn.acct = 0;
+	ok(!match("connbytes", 0, &cb, NULL), "connbytes: a connection without accounting");
+	conn.acct = 1;
 	conn.packets[0] = 6;
 	conn.packets[1] = 5;
 	conn.bytes[0] = 600;
