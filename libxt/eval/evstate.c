@@ -639,9 +639,12 @@ int uipt_evstate_ct_save(struct uipt_evstate_ct *s)
 const void *uipt_evstate_ct_shared(const struct uipt_evstate_ct *s, const char *key,
 				   size_t *len)
 {
-	const char *p = s->sections, *end = p + s->sections_len;
+	const char *p = s->sections, *end;
 	size_t klen = strlen(key) + 1;
 
+	if (!p)
+		return NULL;	/* no state file yet */
+	end = p + s->sections_len;
 	for (uint32_t i = 0; i < s->nsections; i++) {
 		struct ev_section sec;
 

@@ -23,3 +23,23 @@ stored_blob() {
 diff_offsets() {
 	cmp -l "$1" "$2" | awk '{print $1 - 1}'
 }
+
+# For the kernel comparisons (tests/kernel/kcompare.py, namespaces named
+# "${PREFIX}_*"): skips unless this runs as root with the real tools and
+# can make a namespace; leaves "${PREFIX}_probe" made, for probing rules.
+kernel_ready() {
+	[ "$(id -u)" = 0 ] || skip "needs root for network namespaces"
+	for t in ip iptables-legacy iptables-legacy-restore iptables-legacy-save nft conntrack; do
+		command -v "$t" >/dev/null || skip "$t is not installed"
+	done
+	[ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import scapy.all' 2>/dev/null ||
+		skip "python3-scapy is not installed"
+	ip netns add "${PREFIX}_probe" 2>/dev/null || skip "cannot create network namespaces"
+}
+
+# Whatever a comparison or a probe left, even after a failure.
+kernel_teardown() {
+	for n in A FW B C probe; do
+		ip netns del "${PREFIX}_$n" 2>/dev/null || true
+	done
+}

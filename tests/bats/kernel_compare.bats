@@ -12,21 +12,13 @@ KC="$UIPT_SRCDIR/tests/kernel/kcompare.py"
 PREFIX="uiptk$$"
 
 setup() {
-	[ "$(id -u)" = 0 ] || skip "needs root for network namespaces"
-	for t in ip iptables-legacy-restore iptables-legacy-save nft conntrack; do
-		command -v "$t" >/dev/null || skip "$t is not installed"
-	done
-	[ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import scapy.all' 2>/dev/null ||
-		skip "python3-scapy is not installed"
-	ip netns add "${PREFIX}_probe" 2>/dev/null || skip "cannot create network namespaces"
+	kernel_ready
 	ip netns del "${PREFIX}_probe"
 	fresh_state
 }
 
 teardown() {
-	for n in A FW B probe; do
-		ip netns del "${PREFIX}_$n" 2>/dev/null || true
-	done
+	kernel_teardown
 }
 
 kcompare() {
