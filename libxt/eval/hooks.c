@@ -359,15 +359,21 @@ static void route_note(struct uipt_eval *ev, const struct uipt_route_result *rt)
 	uipt_result_note(ev->res, -1, "route", "%s: %s", kinds[rt->kind], rt->why);
 }
 
-static void routing_drop(struct uipt_eval *ev, const char *why)
+/* A drop by routing or the bridge: no hook or table had the packet. */
+static void drop_outside_hooks(struct uipt_eval *ev, const char *by, const char *why)
 {
 	struct uipt_result *r = ev->res;
 
 	r->fate = UIPT_FATE_DROP;
 	r->verdict = "DROP";
 	r->drop_hook = -1;
-	r->drop_table = "routing";
-	uipt_result_note(r, -1, "route", "dropped: %s", why);
+	r->drop_table = by;
+	uipt_result_note(r, -1, strcmp(by, "routing") ? by : "route", "dropped: %s", why);
+}
+
+static void routing_drop(struct uipt_eval *ev, const char *why)
+{
+	drop_outside_hooks(ev, "routing", why);
 }
 
 static struct in_addr dst_of(const struct xt_pkt *pkt)
@@ -582,13 +588,7 @@ static void fate_put(struct uipt_result *r, const struct fate_save *f)
 
 static void bridge_drop(struct uipt_eval *ev, const char *why)
 {
-	struct uipt_result *r = ev->res;
-
-	r->fate = UIPT_FATE_DROP;
-	r->verdict = "DROP";
-	r->drop_hook = -1;
-	r->drop_table = "bridge";
-	uipt_result_note(r, -1, "bridge", "dropped: %s", why);
+	drop_outside_hooks(ev, "bridge", why);
 }
 
 /* The host's own copy of a frame: PREROUTING already ran in the
