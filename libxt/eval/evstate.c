@@ -57,9 +57,11 @@ static uint64_t checksum(const void *p, size_t n)
 	return h;
 }
 
+#define EVSTATE_FILE "evstate"
+
 static void state_path(char *buf, size_t n)
 {
-	snprintf(buf, n, "%s/evstate", uipt_state_dir());
+	snprintf(buf, n, "%s/" EVSTATE_FILE, uipt_state_dir());
 }
 
 static int damaged(const char *path, const char *why)
@@ -471,53 +473,42 @@ static void put_sections(struct uipt_eval *ev, char **buf, size_t *len, size_t *
 	}
 }
 
-static int write_file(const char *path, const char *buf, size_t len)
+/* Both savers: the header first (a placeholder), then the connections. */
+static void start_file(struct ev_header *h, uint64_t clock_ns, struct uipt_ct_table *ct,
+		       char **buf, size_t *len, size_t *cap)
 {
-	char tmp[PATH_MAX + 32];
-	int fd;
+	memset(h, 0, sizeof(*h));
+	memcpy(h->magic, UIPT_EVSTATE_MAGIC, 8);
+	h->version = EVSTATE_VERSION;
+	h->clock_ns = clock_ns;
+	h->next_id = ct->next_id;
+	put(buf, len, cap, h, sizeof(*h));
+	put_conns(ct, clock_ns, buf, len, cap, h);
+}
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
-	fd = open(tmp, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return xt_error(RESOURCE_PROBLEM, "cannot write %s: %s", tmp, strerror(errno));
-	for (size_t o = 0; o < len;) {
-		ssize_t w = write(fd, buf + o, len - o);
+/* The header last: it counts and sums all that follows it. */
+static int finish_file(const struct ev_header *h, char *buf, size_t len)
+{
+	struct ev_header done = *h;
+	int ret;
 
-		if (w <= 0 && errno != EINTR) {
-			close(fd);
-			unlink(tmp);
-			return xt_error(RESOURCE_PROBLEM, "cannot write %s", tmp);
-		}
-		if (w > 0)
-			o += (size_t)w;
-	}
-	if (fsync(fd) < 0 || close(fd) < 0 || rename(tmp, path) < 0) {
-		unlink(tmp);
-		return xt_error(RESOURCE_PROBLEM, "cannot replace %s: %s", path, strerror(errno));
-	}
-	return 0;
+	done.checksum = checksum(buf + sizeof(done), len - sizeof(done));
+	memcpy(buf, &done, sizeof(done));
+	ret = uipt_state_file_write(EVSTATE_FILE, buf, len);
+	free(buf);
+	return ret;
 }
 
 int uipt_evstate_save(struct uipt_eval *ev)
 {
-	struct ev_header h = { .version = EVSTATE_VERSION };
-	char path[PATH_MAX], *buf = NULL;
+	struct ev_header h;
+	char *buf = NULL;
 	size_t len = 0, cap = 0;
-	int ret;
 
-	memcpy(h.magic, UIPT_EVSTATE_MAGIC, 8);
-	h.clock_ns = ev->clock_ns;
-	h.next_id = ev->ct->next_id;
-	put(&buf, &len, &cap, &h, sizeof(h));
-	put_conns(ev->ct, ev->clock_ns, &buf, &len, &cap, &h);
+	start_file(&h, ev->clock_ns, ev->ct, &buf, &len, &cap);
 	put_sections(ev, &buf, &len, &cap, &h);
 	put_helper(ev->ct, ev->clock_ns, &buf, &len, &cap, &h.nsections);
-	h.checksum = checksum(buf + sizeof(h), len - sizeof(h));
-	memcpy(buf, &h, sizeof(h));
-	state_path(path, sizeof(path));
-	ret = write_file(path, buf, len);
-	free(buf);
-	return ret;
+	return finish_file(&h, buf, len);
 }
 
 int uipt_evstate_foreach_conn(uint64_t at_least_ns,
@@ -614,26 +605,16 @@ int uipt_evstate_ct_load(struct uipt_evstate_ct *s)
 
 int uipt_evstate_ct_save(struct uipt_evstate_ct *s)
 {
-	struct ev_header h = { .version = EVSTATE_VERSION };
-	char path[PATH_MAX], *buf = NULL;
+	struct ev_header h;
+	char *buf = NULL;
 	size_t len = 0, cap = 0;
-	int ret;
 
-	memcpy(h.magic, UIPT_EVSTATE_MAGIC, 8);
-	h.clock_ns = s->clock_ns;
-	h.next_id = s->ct->next_id;
+	start_file(&h, s->clock_ns, s->ct, &buf, &len, &cap);
 	h.nsections = s->nsections;
-	put(&buf, &len, &cap, &h, sizeof(h));
-	put_conns(s->ct, s->clock_ns, &buf, &len, &cap, &h);
 	if (s->sections_len)
 		put(&buf, &len, &cap, s->sections, s->sections_len);
 	put_helper(s->ct, s->clock_ns, &buf, &len, &cap, &h.nsections);
-	h.checksum = checksum(buf + sizeof(h), len - sizeof(h));
-	memcpy(buf, &h, sizeof(h));
-	state_path(path, sizeof(path));
-	ret = write_file(path, buf, len);
-	free(buf);
-	return ret;
+	return finish_file(&h, buf, len);
 }
 
 const void *uipt_evstate_ct_shared(const struct uipt_evstate_ct *s, const char *key,
