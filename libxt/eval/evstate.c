@@ -71,24 +71,6 @@ static int damaged(const char *path, const char *why)
 			path, why);
 }
 
-static int read_all(const char *path, char **buf, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	long sz;
-
-	if (!f)
-		return errno == ENOENT ? 1 : xt_error(RESOURCE_PROBLEM, "cannot read %s: %s",
-						      path, strerror(errno));
-	if (fseek(f, 0, SEEK_END) < 0 || (sz = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) < 0 ||
-	    !(*buf = malloc((size_t)sz + 1)) || fread(*buf, 1, (size_t)sz, f) != (size_t)sz) {
-		fclose(f);
-		return xt_error(RESOURCE_PROBLEM, "cannot read %s", path);
-	}
-	fclose(f);
-	*len = (size_t)sz;
-	return 0;
-}
-
 /* Checks the header and returns the body, or NULL with an error. */
 static const char *check(const char *path, const char *buf, size_t len,
 			 struct ev_header *h)
@@ -348,11 +330,11 @@ int uipt_evstate_load(struct uipt_eval *ev)
 	int ret;
 
 	state_path(path, sizeof(path));
-	ret = read_all(path, &buf, &len);
+	ret = uipt_state_file_read(EVSTATE_FILE, &buf, &len);
 	if (ret)
 		return ret > 0 ? 0 : -1;
 	if (!(body = check(path, buf, len, &h))) {
-		free(buf);
+		uipt_state_file_release(buf, len);
 		return -1;
 	}
 	ev->clock_ns = h.clock_ns;
@@ -360,7 +342,7 @@ int uipt_evstate_load(struct uipt_eval *ev)
 	load_conns(ev->ct, body, h.nconns);
 	ret = load_sections(ev, path, body + (size_t)h.nconns * sizeof(struct ev_conn_rec),
 			    buf + len, h.nsections);
-	free(buf);
+	uipt_state_file_release(buf, len);
 	return ret;
 }
 
@@ -522,11 +504,11 @@ int uipt_evstate_foreach_conn(uint64_t at_least_ns,
 	int ret, n = 0;
 
 	state_path(path, sizeof(path));
-	ret = read_all(path, &buf, &len);
+	ret = uipt_state_file_read(EVSTATE_FILE, &buf, &len);
 	if (ret)
 		return ret > 0 ? 0 : -1;
 	if (!(body = check(path, buf, len, &h))) {
-		free(buf);
+		uipt_state_file_release(buf, len);
 		return -1;
 	}
 	if (at_least_ns > h.clock_ns)
@@ -541,7 +523,7 @@ int uipt_evstate_foreach_conn(uint64_t at_least_ns,
 		if (cb(&r.c, h.clock_ns, data) > 0)
 			break;
 	}
-	free(buf);
+	uipt_state_file_release(buf, len);
 	return n;
 }
 
@@ -588,7 +570,7 @@ int uipt_evstate_ct_load(struct uipt_evstate_ct *s)
 	memset(s, 0, sizeof(*s));
 	s->ct = uipt_ct_new();
 	state_path(path, sizeof(path));
-	ret = read_all(path, &s->file, &s->file_len);
+	ret = uipt_state_file_read(EVSTATE_FILE, &s->file, &s->file_len);
 	if (ret)
 		return ret > 0 ? 0 : -1;	/* no file: an empty table */
 	if (!(body = check(path, s->file, s->file_len, &h)))
@@ -648,7 +630,7 @@ const void *uipt_evstate_ct_shared(const struct uipt_evstate_ct *s, const char *
 void uipt_evstate_ct_free(struct uipt_evstate_ct *s)
 {
 	uipt_ct_free(s->ct);
-	free(s->file);
+	uipt_state_file_release(s->file, s->file_len);
 	free(s->carry);
 	memset(s, 0, sizeof(*s));
 }
